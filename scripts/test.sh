@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test: install what is missing, build, run the whole CTest suite.
+#   scripts/test.sh              the default build (FFTW backend) in build/
+#   scripts/test.sh --sanitize   AddressSanitizer + UBSan, KissFFT backend, in build-sanitize/
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/setup.sh"
+if [[ "${1:-}" == "--sanitize" ]]; then
+  build="$root/build-sanitize"
+  "$root/scripts/build.sh" "$build" -DDEMINER_SANITIZE=ON -DDEMINER_FFT=kissfft \
+    -DDEMINER_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Debug
+else
+  build="$root/build"
+  "$root/scripts/build.sh" "$build"
+fi
+ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"

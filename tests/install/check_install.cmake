@@ -1,0 +1,22 @@
+# cmake -P script: install BUILD_DIR into WORK_DIR/prefix, configure and build CONSUMER_SOURCE
+# against it, run the consumer and check what it prints.
+file(REMOVE_RECURSE "${WORK_DIR}")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
+run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE}" -B "${WORK_DIR}/build" -G "${GENERATOR}"
+    "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
+run("${WORK_DIR}/build/consumer")
+# The consumer prints the magnitude of bin 4 of a unit cosine in bin 4 of a 64-point FFT: N/2.
+if(NOT last_output MATCHES "bin4=32\\.0")
+  message(FATAL_ERROR "consumer printed '${last_output}', expected bin4=32.0")
+endif()
+message(STATUS "installed package works: ${last_output}")
