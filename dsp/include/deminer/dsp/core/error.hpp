@@ -22,6 +22,12 @@ class FormatError : public Error {
   using Error::Error;
 };
 
+// A file could not be opened, read or written; the message names the path and the cause.
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A configuration (JSON file, command-line option) holds an unknown key or an out-of-range value.
 class ConfigError : public Error {
  public:
