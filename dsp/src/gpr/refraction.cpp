@@ -1,0 +1,69 @@
+#include "deminer/dsp/gpr/refraction.hpp"
+
+#include <cmath>
+
+namespace deminer::dsp {
+
+namespace {
+// Bisection halves the bracket each step; 100 steps reach the resolution of a double for any
+// bracket a survey can produce.
+constexpr int bisection_steps = 100;
+
+// sin of the angle from the vertical of a segment with horizontal run `run` and vertical `rise`.
+double sine(double run, double rise) noexcept {
+  const double length = std::hypot(run, rise);
+  return length > 0.0 ? run / length : 0.0;
+}
+}  // namespace
+
+double soil_velocity_m_per_s(double relative_permittivity) noexcept {
+  return speed_of_light_m_per_s / std::sqrt(relative_permittivity);
+}
+
+RayLeg refracted_leg(double horizontal_m, double height_m, double depth_m,
+                     double soil_velocity) noexcept {
+  // Snell: sin(θ_air)/c = sin(θ_soil)/v. The mismatch below grows monotonically with the
+  // refraction offset u, negative at u = 0 and positive at u = horizontal_m.
+  double lo = 0.0;
+  double hi = horizontal_m;
+  for (int step = 0; step < bisection_steps && lo < hi; ++step) {
+    const double u = 0.5 * (lo + hi);
+    const double mismatch = sine(u, height_m) / speed_of_light_m_per_s -
+                            sine(horizontal_m - u, depth_m) / soil_velocity;
+    (mismatch < 0.0 ? lo : hi) = u;
+  }
+  const double u = 0.5 * (lo + hi);
+  const double air = std::hypot(u, height_m);
+  const double soil = std::hypot(horizontal_m - u, depth_m);
+  return {u, air, soil, air / speed_of_light_m_per_s + soil / soil_velocity};
+}
+
+double two_way_time_s(const AntennaGeometry& g, double lateral_m, double depth_m) noexcept {
+  const double v = soil_velocity_m_per_s(g.relative_permittivity);
+  const double half_offset = 0.5 * g.antenna_offset_m;
+  const double tx = std::abs(lateral_m - half_offset);
+  const double rx = std::abs(lateral_m + half_offset);
+  return refracted_leg(tx, g.antenna_height_m, depth_m, v).time_s +
+         refracted_leg(rx, g.antenna_height_m, depth_m, v).time_s;
+}
+
+double surface_two_way_time_s(const AntennaGeometry& g) noexcept {
+  // Mirror image of the transmitter in the surface.
+  return std::hypot(g.antenna_offset_m, 2.0 * g.antenna_height_m) / speed_of_light_m_per_s;
+}
+
+double depth_from_apex_time_m(const AntennaGeometry& g, double time_s,
+                              double max_depth_m) noexcept {
+  // The apex time grows monotonically with depth.
+  double lo = 0.0;
+  double hi = max_depth_m;
+  if (time_s <= two_way_time_s(g, 0.0, lo)) return lo;
+  if (time_s >= two_way_time_s(g, 0.0, hi)) return hi;
+  for (int step = 0; step < bisection_steps && lo < hi; ++step) {
+    const double depth = 0.5 * (lo + hi);
+    (two_way_time_s(g, 0.0, depth) < time_s ? lo : hi) = depth;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace deminer::dsp
