@@ -116,7 +116,7 @@ void write_bscan_png(const BscanImage& image, const BscanPictureOptions& options
                0, 1, 1, 0.0, 0.0, 0, 0.0, 1, label_opts, labels, 1, axis_opts, ticks, sub_ticks,
                n_values, values);
   if (!options.detections.empty() || !options.truth.empty()) {
-    pls.mtex("t", 0.5, 1.0, 1.0, "red x: detection    green circle: truth");
+    pls.mtex("b", -1.5, 0.98, 1.0, "red x: detection    green circle: truth");
   }
 }
 

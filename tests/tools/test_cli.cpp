@@ -1,0 +1,130 @@
+// The `deminer` program end to end, as a user runs it: simulate -> replay, and its errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout, then stderr
+};
+
+Result run(const std::string& arguments, bool merge_stderr = true) {
+  const std::string command =
+      std::string(DEMINER_CLI) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  Result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) result.output += buffer;
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("deminer_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, SimulateThenReplayFindsEveryTargetWithin2cm) {
+  ASSERT_EQ(run("simulate --out " + path("s.dmr") + " --truth " + path("t.json")).status, 0);
+  const auto replay = run("replay " + path("s.dmr") + " --truth " + path("t.json") +
+                              " --json --picture " + path("b.png"),
+                          false);
+  ASSERT_EQ(replay.status, 0) << replay.output;
+  const auto json = nlohmann::json::parse(replay.output);
+
+  // The truth file is the simulator's, written independently of the pipeline.
+  std::ifstream truth_file(path("t.json"));
+  const auto truth = nlohmann::json::parse(truth_file);
+  ASSERT_EQ(json["detections"].size(), truth["targets"].size());
+  EXPECT_TRUE(json["missed"].empty());
+  for (const auto& d : json["detections"]) {
+    ASSERT_TRUE(d.contains("truth")) << d.dump();
+    EXPECT_LT(std::abs(d["truth"]["position_error_m"].get<double>()), 0.02) << d.dump();
+    EXPECT_LT(std::abs(d["truth"]["depth_error_m"].get<double>()), 0.02) << d.dump();
+  }
+
+  std::ifstream png(path("b.png"), std::ios::binary);
+  char magic[8] = {};
+  png.read(magic, sizeof magic);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  EXPECT_GT(fs::file_size(path("b.png")), 10'000u);
+}
+
+TEST_F(Cli, ReplayOfATornRecordingKeepsTheGoodPartAndWarns) {
+  ASSERT_EQ(run("simulate --out " + path("s.dmr")).status, 0);
+  fs::resize_file(path("s.dmr"), fs::file_size(path("s.dmr")) - 1000);
+  const auto replay = run("replay " + path("s.dmr") + " --json", false);
+  ASSERT_EQ(replay.status, 0) << replay.output;
+  const auto json = nlohmann::json::parse(replay.output);
+  // 1000 bytes cut from 160 traces of 512 float samples (~2 KiB each): the last trace is torn.
+  EXPECT_EQ(json["traces"].get<int>(), 159);
+  ASSERT_EQ(json["warnings"].size(), 1u);
+  EXPECT_NE(json["warnings"][0].get<std::string>().find("torn"), std::string::npos);
+}
+
+TEST_F(Cli, ErrorsNameTheFileAndTheProblem) {
+  {
+    std::ofstream bad(path("bad.dmr"), std::ios::binary);
+    bad << "this is not a recording, just text long enough for a header";
+  }
+  const auto wrong_magic = run("replay " + path("bad.dmr"));
+  EXPECT_EQ(wrong_magic.status, 1);
+  EXPECT_NE(wrong_magic.output.find("bad.dmr"), std::string::npos) << wrong_magic.output;
+  EXPECT_NE(wrong_magic.output.find("magic"), std::string::npos) << wrong_magic.output;
+
+  {
+    std::ofstream scene(path("scene.json"));
+    scene << R"({"targets": [{"x_m": 0.5, "depth_m": -0.1}]})";
+  }
+  const auto bad_scene = run("simulate --scene " + path("scene.json") + " --out " + path("x.dmr"));
+  EXPECT_EQ(bad_scene.status, 1);
+  EXPECT_NE(bad_scene.output.find("/targets/0/depth_m"), std::string::npos) << bad_scene.output;
+
+  const auto missing = run("replay " + path("nothing.dmr"));
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.output.find("nothing.dmr"), std::string::npos) << missing.output;
+}
+
+TEST_F(Cli, HelpExplainsTheCommands) {
+  const auto help = run("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.output.find("simulate"), std::string::npos);
+  EXPECT_NE(help.output.find("replay"), std::string::npos);
+  const auto replay_help = run("replay --help");
+  EXPECT_NE(replay_help.output.find("--truth"), std::string::npos);
+  EXPECT_NE(replay_help.output.find("--picture"), std::string::npos);
+}
+
+TEST_F(Cli, PrintedSceneRoundTripsThroughSimulate) {
+  const auto scene = run("simulate --print-scene", false);
+  ASSERT_EQ(scene.status, 0);
+  {
+    std::ofstream file(path("scene.json"));
+    file << scene.output;
+  }
+  const auto again = run("simulate --scene " + path("scene.json") + " --print-scene", false);
+  EXPECT_EQ(nlohmann::json::parse(again.output), nlohmann::json::parse(scene.output));
+}
+
+}  // namespace

@@ -1,0 +1,284 @@
+// deminer replay: a recording through the streaming GPR pipeline, trace by trace, exactly as the
+// handheld unit would see it; detections as a table or JSON, compared with the truth when given,
+// and a B-scan picture with the detections marked.
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bscan_picture.hpp"
+#include "commands.hpp"
+#include "deminer/drivers/link/recording.hpp"
+#include "deminer/dsp/core/error.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline.hpp"
+#include "deminer/sim/gpr/scene.hpp"
+#include "terminal.hpp"
+
+namespace deminer::tools {
+namespace {
+
+struct ReplayOptions {
+  std::string recording_path;
+  std::string truth_path;
+  std::string picture_path;
+  bool json = false;
+  std::optional<double> relative_permittivity;
+  std::optional<double> antenna_height_m;
+  std::optional<double> antenna_offset_m;
+};
+
+// A detection paired with the nearest true target (when a truth file was given).
+struct Match {
+  const sim::GprTruthTarget* target = nullptr;
+  double position_error_m = 0.0;
+  double depth_error_m = 0.0;
+};
+
+// Detections and true targets farther apart than this are not paired.
+constexpr double match_radius_m = 0.10;
+
+std::vector<Match> match_to_truth(const std::vector<dsp::Detection>& detections,
+                                  const sim::GprTruth& truth) {
+  std::vector<Match> matches(detections.size());
+  for (std::size_t i = 0; i < detections.size(); ++i) {
+    double best = match_radius_m;
+    for (const auto& target : truth.targets) {
+      const double distance = std::abs(detections[i].position_m - target.x_m);
+      if (distance <= best) {
+        best = distance;
+        matches[i] = {&target, detections[i].position_m - target.x_m,
+                      detections[i].depth_m - target.depth_m};
+      }
+    }
+  }
+  return matches;
+}
+
+std::vector<const sim::GprTruthTarget*> missed_targets(const std::vector<Match>& matches,
+                                                       const sim::GprTruth& truth) {
+  std::vector<const sim::GprTruthTarget*> missed;
+  for (const auto& target : truth.targets) {
+    bool found = false;
+    for (const auto& m : matches) found = found || m.target == &target;
+    if (!found) missed.push_back(&target);
+  }
+  return missed;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path + ": cannot open truth file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
+                                         const drivers::link::DeviceDescription& device) {
+  auto config = dsp::GprPipeline::default_config();
+  if (device.samples_per_trace > 0) config.samples_per_trace = device.samples_per_trace;
+  auto& geometry = config.detector.geometry;
+  if (options.relative_permittivity)
+    geometry.relative_permittivity = *options.relative_permittivity;
+  if (options.antenna_height_m) geometry.antenna_height_m = *options.antenna_height_m;
+  if (options.antenna_offset_m) geometry.antenna_offset_m = *options.antenna_offset_m;
+  return config;
+}
+
+void print_table(const ReplayOptions& options, std::size_t trace_count,
+                 const std::vector<dsp::Detection>& detections, const std::vector<Match>& matches,
+                 const std::vector<const sim::GprTruthTarget*>& missed, bool have_truth) {
+  std::printf("%s: %zu traces, %zu detections\n", options.recording_path.c_str(), trace_count,
+              detections.size());
+  if (detections.empty()) return;
+  std::printf("\n  #  position_m  depth_m  time_ns   score");
+  if (have_truth) std::printf("  | truth x_m  depth_m  | error_x_cm  error_depth_cm");
+  std::printf("\n");
+  for (std::size_t i = 0; i < detections.size(); ++i) {
+    const auto& d = detections[i];
+    std::printf("%3zu  %10.3f  %7.3f  %7.3f  %6.1f", i + 1, d.position_m, d.depth_m, d.time_s * 1e9,
+                static_cast<double>(d.score));
+    if (have_truth) {
+      if (matches[i].target != nullptr) {
+        std::printf("  |  %8.3f  %7.3f  |  %+9.2f  %+14.2f", matches[i].target->x_m,
+                    matches[i].target->depth_m, matches[i].position_error_m * 100.0,
+                    matches[i].depth_error_m * 100.0);
+      } else {
+        std::printf("  |  no target within %.0f cm (false alarm)", match_radius_m * 100.0);
+      }
+    }
+    std::printf("\n");
+  }
+  if (have_truth) {
+    for (const auto* target : missed) {
+      std::printf("  missed: target at x %.3f m, depth %.3f m\n", target->x_m, target->depth_m);
+    }
+  }
+}
+
+nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
+                       const std::vector<dsp::Detection>& detections,
+                       const std::vector<Match>& matches,
+                       const std::vector<const sim::GprTruthTarget*>& missed, bool have_truth,
+                       const drivers::link::RecordingReader& reader) {
+  nlohmann::json out;
+  out["recording"] = options.recording_path;
+  out["traces"] = trace_count;
+  out["detections"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < detections.size(); ++i) {
+    const auto& d = detections[i];
+    nlohmann::json item = {{"position_m", d.position_m}, {"depth_m", d.depth_m},
+                           {"time_s", d.time_s},         {"score", d.score},
+                           {"sequence", d.sequence},     {"channel", d.channel}};
+    if (have_truth && matches[i].target != nullptr) {
+      item["truth"] = {{"x_m", matches[i].target->x_m},
+                       {"depth_m", matches[i].target->depth_m},
+                       {"position_error_m", matches[i].position_error_m},
+                       {"depth_error_m", matches[i].depth_error_m}};
+    }
+    out["detections"].push_back(item);
+  }
+  if (have_truth) {
+    out["missed"] = nlohmann::json::array();
+    for (const auto* t : missed)
+      out["missed"].push_back({{"x_m", t->x_m}, {"depth_m", t->depth_m}});
+  }
+  const auto& c = reader.counters();
+  out["link"] = {{"frames_ok", c.frames_ok},
+                 {"crc_errors", c.crc_errors},
+                 {"frames_lost", c.frames_lost},
+                 {"bytes_skipped", c.bytes_skipped},
+                 {"bytes_truncated", c.bytes_truncated}};
+  out["warnings"] = reader.warnings();
+  return out;
+}
+
+int run(const ReplayOptions& options) {
+  drivers::link::RecordingReader reader(options.recording_path);
+  dsp::GprPipeline pipeline(pipeline_config(options, reader.device()));
+
+  std::optional<sim::GprTruth> truth;
+  if (!options.truth_path.empty()) {
+    truth = sim::truth_from_json(read_text_file(options.truth_path), options.truth_path);
+  }
+
+  // The picture needs every processed trace; the pipeline itself keeps none.
+  const bool want_picture = !options.picture_path.empty();
+  std::vector<float> bscan;
+  std::vector<dsp::Detection> detections;
+  std::array<dsp::Detection, 4> found{};
+  dsp::Trace trace;
+  std::size_t trace_count = 0;
+  double first_position_m = 0.0;
+  double last_position_m = 0.0;
+  dsp::TraceHeader first_header;
+
+  Progress progress("replaying " + options.recording_path, 0);
+  while (reader.next_trace(trace)) {
+    const std::size_t n = pipeline.process(trace.view(), found);
+    detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
+    if (trace_count == 0) first_header = trace.header;
+    if (want_picture && !pipeline.last_signal().empty() &&
+        pipeline.last_header().sequence == trace.header.sequence) {
+      const auto signal = pipeline.last_signal();
+      bscan.insert(bscan.end(), signal.begin(), signal.end());
+      if (bscan.size() == signal.size()) first_position_m = trace.header.position_m;
+      last_position_m = trace.header.position_m;
+    }
+    ++trace_count;
+    progress.update(trace_count);
+  }
+  const std::size_t n = pipeline.flush(found);
+  detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
+
+  const std::vector<Match> matches =
+      truth ? match_to_truth(detections, *truth) : std::vector<Match>(detections.size());
+  const auto missed =
+      truth ? missed_targets(matches, *truth) : std::vector<const sim::GprTruthTarget*>{};
+
+  if (options.json) {
+    std::printf("%s\n", to_json(options, trace_count, detections, matches, missed,
+                                truth.has_value(), reader)
+                            .dump(2)
+                            .c_str());
+  } else {
+    print_table(options, trace_count, detections, matches, missed, truth.has_value());
+  }
+  for (const auto& warning : reader.warnings())
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  if (pipeline.rejected_traces() > 0) {
+    std::fprintf(stderr, "warning: %llu traces skipped (not %zu samples long)\n",
+                 static_cast<unsigned long long>(pipeline.rejected_traces()),
+                 pipeline.config().samples_per_trace);
+  }
+
+  if (want_picture && !bscan.empty()) {
+    const std::size_t samples = pipeline.config().samples_per_trace;
+    BscanImage image{bscan,
+                     bscan.size() / samples,
+                     samples,
+                     first_position_m,
+                     last_position_m,
+                     first_header.time_zero_s * 1e9,
+                     first_header.dt_s * 1e9};
+    BscanPictureOptions picture;
+    picture.title = options.recording_path + " (dewow, background removed)";
+    for (std::size_t i = 0; i < detections.size(); ++i) {
+      char label[64];
+      std::snprintf(label, sizeof label, "#%zu %.1f cm", i + 1, detections[i].depth_m * 100.0);
+      picture.detections.push_back({detections[i].position_m, detections[i].time_s * 1e9, label});
+    }
+    if (truth) {
+      for (const auto& t : truth->targets)
+        picture.truth.push_back({t.x_m, t.apex_time_s * 1e9, ""});
+    }
+    write_bscan_png(image, picture, options.picture_path);
+    if (!options.json) std::printf("\npicture: %s\n", options.picture_path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_replay_command(CLI::App& app) {
+  auto options = std::make_shared<ReplayOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "replay",
+      "Run a recording through the streaming GPR pipeline (dewow, background removal, Hilbert "
+      "envelope, energy detector), trace by trace as on the handheld unit, and report one "
+      "detection per buried object: position along the track, depth and two-way time.");
+  sub->add_option("recording", options->recording_path, "deminer recording (.dmr)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--truth", options->truth_path,
+                  "Ground truth (JSON from 'deminer simulate'): pair detections with targets and "
+                  "print the position and depth errors")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--picture", options->picture_path,
+                  "Write the processed B-scan with detections (and truth) marked, as PNG");
+  sub->add_flag("--json", options->json, "Print the results as JSON instead of a table");
+  sub->add_option_function<double>(
+         "--eps-r", [options](double v) { options->relative_permittivity = v; },
+         "Relative permittivity of the soil, for depths (default 6: moist sand)")
+      ->check(CLI::Range(1.0, 100.0));
+  sub->add_option_function<double>(
+         "--antenna-height", [options](double v) { options->antenna_height_m = v; },
+         "Antenna height above ground in metres (default 0.05)")
+      ->check(CLI::Range(0.0, 2.0));
+  sub->add_option_function<double>(
+         "--antenna-offset", [options](double v) { options->antenna_offset_m = v; },
+         "Transmitter-receiver separation in metres (default 0.05)")
+      ->check(CLI::Range(0.0, 2.0));
+  sub->footer(
+      "Example:\n  deminer replay scene.dmr --truth truth.json --picture bscan.png\n"
+      "Exit status 0 on success, 1 on an unreadable recording or bad option.");
+  return {sub, [options] { return run(*options); }};
+}
+
+}  // namespace deminer::tools
