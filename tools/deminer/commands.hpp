@@ -14,5 +14,7 @@ struct Command {
 
 Command add_simulate_command(CLI::App& app);
 Command add_replay_command(CLI::App& app);
+Command add_info_command(CLI::App& app);
+Command add_convert_command(CLI::App& app);
 
 }  // namespace deminer::tools

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   const deminer::tools::Command commands[] = {
       deminer::tools::add_simulate_command(app),
       deminer::tools::add_replay_command(app),
+      deminer::tools::add_info_command(app),
+      deminer::tools::add_convert_command(app),
   };
 
   try {

@@ -12,11 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "bscan_accumulator.hpp"
 #include "bscan_picture.hpp"
 #include "commands.hpp"
-#include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
+#include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
 #include "terminal.hpp"
 
@@ -28,6 +29,7 @@ struct ReplayOptions {
   std::string truth_path;
   std::string picture_path;
   bool json = false;
+  unsigned channel = 0;
   std::optional<double> relative_permittivity;
   std::optional<double> antenna_height_m;
   std::optional<double> antenna_offset_m;
@@ -80,9 +82,9 @@ std::string read_text_file(const std::string& path) {
 }
 
 dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
-                                         const drivers::link::DeviceDescription& device) {
+                                         const sim::formats::FileInfo& info) {
   auto config = dsp::GprPipeline::default_config();
-  if (device.samples_per_trace > 0) config.samples_per_trace = device.samples_per_trace;
+  if (info.samples_per_trace > 0) config.samples_per_trace = info.samples_per_trace;
   auto& geometry = config.detector.geometry;
   if (options.relative_permittivity)
     geometry.relative_permittivity = *options.relative_permittivity;
@@ -126,9 +128,10 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
                        const std::vector<dsp::Detection>& detections,
                        const std::vector<Match>& matches,
                        const std::vector<const sim::GprTruthTarget*>& missed, bool have_truth,
-                       const drivers::link::RecordingReader& reader) {
+                       const sim::formats::TraceFileReader& reader) {
   nlohmann::json out;
   out["recording"] = options.recording_path;
+  out["format"] = sim::formats::to_string(reader.info().format);
   out["traces"] = trace_count;
   out["detections"] = nlohmann::json::array();
   for (std::size_t i = 0; i < detections.size(); ++i) {
@@ -146,53 +149,49 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
   }
   if (have_truth) {
     out["missed"] = nlohmann::json::array();
-    for (const auto* t : missed)
+    for (const auto* t : missed) {
       out["missed"].push_back({{"x_m", t->x_m}, {"depth_m", t->depth_m}});
+    }
   }
-  const auto& c = reader.counters();
-  out["link"] = {{"frames_ok", c.frames_ok},
-                 {"crc_errors", c.crc_errors},
-                 {"frames_lost", c.frames_lost},
-                 {"bytes_skipped", c.bytes_skipped},
-                 {"bytes_truncated", c.bytes_truncated}};
   out["warnings"] = reader.warnings();
   return out;
 }
 
+// Pictures wider than this many traces are decimated (constant memory on long surveys).
+constexpr std::size_t max_picture_traces = 4000;
+
 int run(const ReplayOptions& options) {
-  drivers::link::RecordingReader reader(options.recording_path);
-  dsp::GprPipeline pipeline(pipeline_config(options, reader.device()));
+  const auto reader = sim::formats::open_trace_file(options.recording_path);
+  const sim::formats::FileInfo& info = reader->info();
+  if (options.channel >= info.channels) {
+    throw ConfigError("replay: --channel " + std::to_string(options.channel) + " but " +
+                      options.recording_path + " has " + std::to_string(info.channels) +
+                      " channel(s) (0.." + std::to_string(info.channels - 1) + ")");
+  }
+  dsp::GprPipeline pipeline(pipeline_config(options, info));
 
   std::optional<sim::GprTruth> truth;
   if (!options.truth_path.empty()) {
     truth = sim::truth_from_json(read_text_file(options.truth_path), options.truth_path);
   }
 
-  // The picture needs every processed trace; the pipeline itself keeps none.
-  const bool want_picture = !options.picture_path.empty();
-  std::vector<float> bscan;
+  BscanAccumulator picture_traces(pipeline.config().samples_per_trace, max_picture_traces);
   std::vector<dsp::Detection> detections;
   std::array<dsp::Detection, 4> found{};
   dsp::Trace trace;
   std::size_t trace_count = 0;
-  double first_position_m = 0.0;
-  double last_position_m = 0.0;
   dsp::TraceHeader first_header;
 
-  Progress progress("replaying " + options.recording_path, 0);
-  while (reader.next_trace(trace)) {
+  Progress progress("replaying " + options.recording_path, info.traces_per_channel.value_or(0));
+  while (reader->next_trace(trace)) {
+    if (trace.header.channel != options.channel) continue;
     const std::size_t n = pipeline.process(trace.view(), found);
     detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
     if (trace_count == 0) first_header = trace.header;
-    if (want_picture && !pipeline.last_signal().empty() &&
-        pipeline.last_header().sequence == trace.header.sequence) {
-      const auto signal = pipeline.last_signal();
-      bscan.insert(bscan.end(), signal.begin(), signal.end());
-      if (bscan.size() == signal.size()) first_position_m = trace.header.position_m;
-      last_position_m = trace.header.position_m;
+    if (!options.picture_path.empty() && pipeline.last_header().sequence == trace.header.sequence) {
+      picture_traces.add(pipeline.last_signal(), trace.header.position_m);
     }
-    ++trace_count;
-    progress.update(trace_count);
+    progress.update(++trace_count);
   }
   const std::size_t n = pipeline.flush(found);
   detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
@@ -204,41 +203,39 @@ int run(const ReplayOptions& options) {
 
   if (options.json) {
     std::printf("%s\n", to_json(options, trace_count, detections, matches, missed,
-                                truth.has_value(), reader)
+                                truth.has_value(), *reader)
                             .dump(2)
                             .c_str());
   } else {
     print_table(options, trace_count, detections, matches, missed, truth.has_value());
   }
-  for (const auto& warning : reader.warnings())
+  for (const auto& warning : reader->warnings()) {
     std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  }
   if (pipeline.rejected_traces() > 0) {
     std::fprintf(stderr, "warning: %llu traces skipped (not %zu samples long)\n",
                  static_cast<unsigned long long>(pipeline.rejected_traces()),
                  pipeline.config().samples_per_trace);
   }
 
-  if (want_picture && !bscan.empty()) {
-    const std::size_t samples = pipeline.config().samples_per_trace;
-    BscanImage image{bscan,
-                     bscan.size() / samples,
-                     samples,
-                     first_position_m,
-                     last_position_m,
-                     first_header.time_zero_s * 1e9,
-                     first_header.dt_s * 1e9};
+  if (!options.picture_path.empty() && picture_traces.traces() > 0) {
     BscanPictureOptions picture;
     picture.title = options.recording_path + " (dewow, background removed)";
+    if (picture_traces.stride() > 1) {
+      picture.title += ", every " + std::to_string(picture_traces.stride()) + "th trace";
+    }
     for (std::size_t i = 0; i < detections.size(); ++i) {
       char label[64];
       std::snprintf(label, sizeof label, "#%zu %.1f cm", i + 1, detections[i].depth_m * 100.0);
       picture.detections.push_back({detections[i].position_m, detections[i].time_s * 1e9, label});
     }
     if (truth) {
-      for (const auto& t : truth->targets)
+      for (const auto& t : truth->targets) {
         picture.truth.push_back({t.x_m, t.apex_time_s * 1e9, ""});
+      }
     }
-    write_bscan_png(image, picture, options.picture_path);
+    write_bscan_png(picture_traces.image(first_header.time_zero_s * 1e9, first_header.dt_s * 1e9),
+                    picture, options.picture_path);
     if (!options.json) std::printf("\npicture: %s\n", options.picture_path.c_str());
   }
   return 0;
@@ -253,7 +250,9 @@ Command add_replay_command(CLI::App& app) {
       "Run a recording through the streaming GPR pipeline (dewow, background removal, Hilbert "
       "envelope, energy detector), trace by trace as on the handheld unit, and report one "
       "detection per buried object: position along the track, depth and two-way time.");
-  sub->add_option("recording", options->recording_path, "deminer recording (.dmr)")
+  sub->add_option("recording", options->recording_path,
+                  "Recording: deminer (.dmr), GSSI (.dzt), Sensors & Software (.dt1), MALA "
+                  "(.rd3/.rd7), SEG-Y (.sgy) or gprMax (.out)")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_option("--truth", options->truth_path,
@@ -263,6 +262,8 @@ Command add_replay_command(CLI::App& app) {
   sub->add_option("--picture", options->picture_path,
                   "Write the processed B-scan with detections (and truth) marked, as PNG");
   sub->add_flag("--json", options->json, "Print the results as JSON instead of a table");
+  sub->add_option("--channel", options->channel, "Channel to process, for multichannel files")
+      ->default_val(0);
   sub->add_option_function<double>(
          "--eps-r", [options](double v) { options->relative_permittivity = v; },
          "Relative permittivity of the soil, for depths (default 6: moist sand)")
