@@ -2,14 +2,23 @@
 # Installs the Debian packages deminer needs — only those missing — non-interactively.
 #   scripts/setup.sh            everything: libraries, tools, tests, benchmarks
 #   scripts/setup.sh --firmware only what deminer::dsp and deminer::drivers need
+#   scripts/setup.sh --fuzz     --firmware plus clang, libFuzzer and the symbolizer (scripts/fuzz.sh)
 set -euo pipefail
 
 firmware=(build-essential cmake ninja-build pkg-config
           libfftw3-dev libkissfft-dev libeigen3-dev libboost-dev libgtest-dev libbenchmark-dev)
-workstation=(libcli11-dev nlohmann-json3-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core)
+workstation=(libcli11-dev nlohmann-json3-dev libhdf5-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core)
+# libFuzzer and the ASan/UBSan runtimes ship in libclang-rt-14-dev; llvm gives llvm-symbolizer,
+# without which sanitizer reports have no file:line.
+fuzz=(clang libclang-rt-14-dev llvm)
 
 packages=("${firmware[@]}")
-[[ "${1:-}" == "--firmware" ]] || packages+=("${workstation[@]}")
+case "${1:-}" in
+  "") packages+=("${workstation[@]}") ;;
+  --firmware) ;;
+  --fuzz) packages+=("${fuzz[@]}") ;;
+  *) echo "setup: unknown option '$1' (expected --firmware or --fuzz)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Bounded fuzzing of every link parser/decoder (docs/fuzzing.md), for CI and by hand.
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]     default 30
+# Installs what is missing (setup.sh --fuzz), builds build-fuzz/ with clang + libFuzzer + ASan +
+# UBSan, writes the seeds with the real encoders, then runs each target for the given time on
+# build-fuzz/corpus/<target> (kept between local runs, so coverage accumulates). Prints each
+# target's executions and time; exits non-zero if any target found a crash, leak, timeout,
+# out-of-memory or sanitizer report, after printing the paths of the saved inputs
+# (build-fuzz/artifacts/<target>-crash-..., reproduce with: build-fuzz/tests/fuzz/<target> FILE).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+seconds="${1:-30}"
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SECONDS_PER_TARGET must be a positive integer, not '$seconds'" >&2; exit 2; }
+targets=(fuzz_frame_decoder fuzz_trace_payload fuzz_device_description fuzz_recording_reader)
+
+"$root/scripts/setup.sh" --fuzz
+build="$root/build-fuzz"
+# Only deminer::dsp, deminer::drivers and the fuzz targets: no tools, unit tests or benchmarks.
+"$root/scripts/build.sh" "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DDEMINER_FUZZ=ON -DDEMINER_TOOLS=OFF -DDEMINER_TESTS=OFF -DDEMINER_BENCHMARKS=OFF \
+  -DDEMINER_FFT=kissfft
+
+# Seeds are regenerated each run (they follow the encoders); the corpus is what the fuzzer adds.
+rm -rf "$build/seeds"
+"$build/tests/fuzz/fuzz_make_seeds" "$build/seeds"
+mkdir -p "$build/artifacts" "$build/logs"
+stamp="$build/logs/.started"
+touch "$stamp"
+
+# halt_on_error: a UBSan report must end the run so that libFuzzer saves the input.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+if symbolizer="$(command -v llvm-symbolizer || command -v llvm-symbolizer-14)"; then
+  export ASAN_SYMBOLIZER_PATH="$symbolizer"
+fi
+
+failed=()
+for target in "${targets[@]}"; do
+  corpus="$build/corpus/$target"
+  log="$build/logs/$target.log"
+  mkdir -p "$corpus"
+  start=$SECONDS
+  status=0
+  # New inputs go to the first directory (corpus); the seeds are only read.
+  "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    -dict="$root/tests/fuzz/link.dict" -artifact_prefix="$build/artifacts/$target-" \
+    -print_final_stats=1 "$corpus" "$build/seeds/$target" >"$log" 2>&1 || status=$?
+  execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+  rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
+  inputs="$(find "$corpus" -type f | wc -l)"
+  echo "fuzz: $target: ${execs:-?} executions in $((SECONDS - start)) s (${rate:-?}/s), corpus $inputs inputs, exit $status"
+  if ((status != 0)); then
+    failed+=("$target")
+    echo "fuzz: $target FAILED; last lines of $log:"
+    grep -E "ERROR|SUMMARY|invariant violated|threw|Test unit written" "$log" | tail -n 20 || tail -n 30 "$log"
+  fi
+done
+
+artifacts="$(find "$build/artifacts" -type f -newer "$stamp" | sort)"
+if [[ -n "$artifacts" ]]; then
+  echo "fuzz: inputs saved by this run (reproduce: build-fuzz/tests/fuzz/<target> FILE):"
+  echo "$artifacts" | sed 's/^/  /'
+fi
+if ((${#failed[@]} > 0)); then
+  echo "fuzz: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: all ${#targets[@]} targets ran ${seconds} s each without a finding"
