@@ -17,7 +17,7 @@ targets=(fuzz_frame_decoder fuzz_trace_payload fuzz_device_description fuzz_reco
 build="$root/build-fuzz"
 # Only deminer::dsp, deminer::drivers and the fuzz targets: no tools, unit tests or benchmarks.
 "$root/scripts/build.sh" "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DDEMINER_FUZZ=ON -DDEMINER_TOOLS=OFF -DDEMINER_TESTS=OFF -DDEMINER_BENCHMARKS=OFF \
+  -DDEMINER_FUZZ=ON -DDEMINER_SIM=OFF -DDEMINER_TOOLS=OFF -DDEMINER_TESTS=OFF -DDEMINER_BENCHMARKS=OFF \
   -DDEMINER_FFT=kissfft
 
 # Seeds are regenerated each run (they follow the encoders); the corpus is what the fuzzer adds.

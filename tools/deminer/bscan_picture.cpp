@@ -104,7 +104,7 @@ void write_bscan_png(const BscanImage& image, const BscanPictureOptions& options
   pls.col0(1);
   PLFLT bar_width = 0.0;
   PLFLT bar_height = 0.0;
-  PLINT label_opts[] = {PL_COLORBAR_LABEL_RIGHT};
+  PLINT label_opts[] = {PL_COLORBAR_LABEL_TOP};
   const char* labels[] = {options.colour_label.c_str()};
   const char* axis_opts[] = {"bcvtm"};
   PLFLT ticks[] = {0.0};

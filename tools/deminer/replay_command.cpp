@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -220,7 +221,8 @@ int run(const ReplayOptions& options) {
 
   if (!options.picture_path.empty() && picture_traces.traces() > 0) {
     BscanPictureOptions picture;
-    picture.title = options.recording_path + " (dewow, background removed)";
+    picture.title = std::filesystem::path(options.recording_path).filename().string() +
+                    " (dewow, background removed)";
     if (picture_traces.stride() > 1) {
       picture.title += ", every " + std::to_string(picture_traces.stride()) + "th trace";
     }

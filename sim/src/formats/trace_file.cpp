@@ -12,6 +12,8 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/deminer_recording.hpp"
+#include "deminer/sim/formats/mala.hpp"
+#include "deminer/sim/formats/sensors_software_dt1.hpp"
 
 namespace deminer::sim::formats {
 namespace {
@@ -41,6 +43,14 @@ const std::vector<FormatEntry>& format_table() {
        [](const auto& path, const auto& like, const auto&) {
          return create_deminer_recording(path, like);
        }},
+      {FileFormat::sensors_software_dt1, "Sensors & Software", {".dt1", ".hd"},
+       looks_like_sensors_software_dt1,
+       [](const auto& path, const auto&) { return open_sensors_software_dt1(path); }, nullptr},
+      // RD3/RD7 data has no header: known by extension, or a .rad header by its text.
+      {FileFormat::mala_rd3, "MALA", {".rd3", ".rad"}, looks_like_mala,
+       [](const auto& path, const auto&) { return open_mala(path); }, nullptr},
+      {FileFormat::mala_rd7, "MALA", {".rd7"}, nullptr,
+       [](const auto& path, const auto&) { return open_mala(path); }, nullptr},
   };
   return table;
 }
@@ -106,10 +116,12 @@ FileFormat detect_format(const std::filesystem::path& path) {
   for (const auto& entry : format_table()) {
     if (entry.sniff != nullptr && entry.sniff(first)) return entry.format;
   }
+  // Headerless data (MALA .rd3/.rd7), or a header too damaged to recognise: the extension says
+  // which reader should try (and report what is wrong).
   const std::string ext = lower_extension(path);
   for (const auto& entry : format_table()) {
-    if (entry.sniff == nullptr && std::find(entry.extensions.begin(), entry.extensions.end(),
-                                            ext) != entry.extensions.end()) {
+    if (std::find(entry.extensions.begin(), entry.extensions.end(), ext) !=
+        entry.extensions.end()) {
       return entry.format;
     }
   }

@@ -31,6 +31,7 @@ class Envelope {
   // Stateless between traces; kept for the common block shape.
   void reset() noexcept {}
 
+  [[nodiscard]] std::size_t max_samples() const noexcept { return max_samples_; }
   [[nodiscard]] std::size_t fft_size() const noexcept { return fft_.size(); }
 
  private:
