@@ -35,6 +35,7 @@ int run(const ConvertOptions& options) {
   }
   writer->close();
   for (const auto& w : reader->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& w : writer->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::printf("%s -> %s: %zu traces of %zu samples\n", options.input.c_str(),
               options.output.c_str(), traces, info.samples_per_trace);
   return 0;

@@ -12,6 +12,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/deminer_recording.hpp"
+#include "deminer/sim/formats/gssi_dzt.hpp"
 #include "deminer/sim/formats/mala.hpp"
 #include "deminer/sim/formats/sensors_software_dt1.hpp"
 
@@ -28,7 +29,8 @@ struct FormatEntry {
   FileFormat format;
   std::string_view name;
   std::vector<std::string_view> extensions;  // lower case, with the dot
-  Sniffer sniff;                             // nullptr: headerless, known by extension only
+  Sniffer sniff;                             // nullptr: headerless
+  bool strong_magic;  // the sniffer checks a magic number no other format starts with
   Opener open;
   Creator create;  // empty: no writer
 };
@@ -39,18 +41,43 @@ const std::vector<FormatEntry>& format_table() {
        "deminer",
        {".dmr"},
        looks_like_deminer_recording,
+       true,
        [](const auto& path, const auto&) { return open_deminer_recording(path); },
        [](const auto& path, const auto& like, const auto&) {
          return create_deminer_recording(path, like);
        }},
-      {FileFormat::sensors_software_dt1, "Sensors & Software", {".dt1", ".hd"},
+      {FileFormat::gssi_dzt,
+       "GSSI",
+       {".dzt"},
+       looks_like_gssi_dzt,
+       false,
+       [](const auto& path, const auto&) { return open_gssi_dzt(path); },
+       [](const auto& path, const auto& like,
+          const auto& options) -> std::unique_ptr<TraceFileWriter> {
+         return create_gssi_dzt(path, like, options.dzt_bits);
+       }},
+      {FileFormat::sensors_software_dt1,
+       "Sensors & Software",
+       {".dt1", ".hd"},
        looks_like_sensors_software_dt1,
-       [](const auto& path, const auto&) { return open_sensors_software_dt1(path); }, nullptr},
+       false,
+       [](const auto& path, const auto&) { return open_sensors_software_dt1(path); },
+       nullptr},
       // RD3/RD7 data has no header: known by extension, or a .rad header by its text.
-      {FileFormat::mala_rd3, "MALA", {".rd3", ".rad"}, looks_like_mala,
-       [](const auto& path, const auto&) { return open_mala(path); }, nullptr},
-      {FileFormat::mala_rd7, "MALA", {".rd7"}, nullptr,
-       [](const auto& path, const auto&) { return open_mala(path); }, nullptr},
+      {FileFormat::mala_rd3,
+       "MALA",
+       {".rd3", ".rad"},
+       looks_like_mala,
+       false,
+       [](const auto& path, const auto&) { return open_mala(path); },
+       nullptr},
+      {FileFormat::mala_rd7,
+       "MALA",
+       {".rd7"},
+       nullptr,
+       false,
+       [](const auto& path, const auto&) { return open_mala(path); },
+       nullptr},
   };
   return table;
 }
@@ -86,6 +113,11 @@ std::string known_extensions() {
 
 }  // namespace
 
+const std::vector<std::string>& TraceFileWriter::warnings() const noexcept {
+  static const std::vector<std::string> none;
+  return none;
+}
+
 std::string_view to_string(FileFormat format) noexcept {
   switch (format) {
     case FileFormat::deminer:
@@ -113,17 +145,22 @@ FileFormat detect_format(const std::filesystem::path& path) {
   in.read(head.data(), head.size());
   const auto first = std::as_bytes(std::span(head).first(static_cast<std::size_t>(in.gcount())));
 
+  // 1. A magic number no other format starts with decides at once.
   for (const auto& entry : format_table()) {
-    if (entry.sniff != nullptr && entry.sniff(first)) return entry.format;
+    if (entry.strong_magic && entry.sniff(first)) return entry.format;
   }
-  // Headerless data (MALA .rd3/.rd7), or a header too damaged to recognise: the extension says
-  // which reader should try (and report what is wrong).
+  // 2. A known extension: that format's reader opens it and reports precisely what is wrong,
+  //    rather than "unknown format" (and headerless MALA data has nothing else to go by).
   const std::string ext = lower_extension(path);
   for (const auto& entry : format_table()) {
     if (std::find(entry.extensions.begin(), entry.extensions.end(), ext) !=
         entry.extensions.end()) {
       return entry.format;
     }
+  }
+  // 3. A renamed file: the weaker header checks.
+  for (const auto& entry : format_table()) {
+    if (!entry.strong_magic && entry.sniff != nullptr && entry.sniff(first)) return entry.format;
   }
   std::string bytes;
   for (std::size_t i = 0; i < std::min<std::size_t>(first.size(), 8); ++i) {

@@ -79,6 +79,9 @@ class TraceFileWriter {
   virtual void write(const dsp::TraceView& trace) = 0;
   // Finishes the file (headers that need the trace count are written here). Throws IoError.
   virtual void close() = 0;
+  // What the format could not hold exactly (clamped or rounded samples, shortened names).
+  // Complete after close(). None by default.
+  [[nodiscard]] virtual const std::vector<std::string>& warnings() const noexcept;
 };
 
 struct OpenOptions {
