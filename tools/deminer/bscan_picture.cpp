@@ -115,8 +115,12 @@ void write_bscan_png(const BscanImage& image, const BscanPictureOptions& options
   pls.colorbar(&bar_width, &bar_height, PL_COLORBAR_IMAGE, PL_POSITION_RIGHT, 0.03, 0.0, 0.03, 0.82,
                0, 1, 1, 0.0, 0.0, 0, 0.0, 1, label_opts, labels, 1, axis_opts, ticks, sub_ticks,
                n_values, values);
-  if (!options.detections.empty() || !options.truth.empty()) {
-    pls.mtex("b", -1.5, 0.98, 1.0, "red x: detection    green circle: truth");
+  std::string legend;
+  if (!options.detections.empty()) legend = "red x: detection";
+  if (!options.truth.empty())
+    legend += std::string(legend.empty() ? "" : "    ") + "green circle: truth";
+  if (!legend.empty()) {
+    pls.mtex("b", -1.5, 0.98, 1.0, legend.c_str());
   }
 }
 
