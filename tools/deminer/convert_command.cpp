@@ -6,19 +6,21 @@
 #include "commands.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
+#include "open_options.hpp"
 #include "terminal.hpp"
 
 namespace deminer::tools {
 namespace {
 
 struct ConvertOptions {
+  sim::formats::OpenOptions open;
   std::string input;
   std::string output;
   int dzt_bits = 16;
 };
 
 int run(const ConvertOptions& options) {
-  const auto reader = sim::formats::open_trace_file(options.input);
+  const auto reader = sim::formats::open_trace_file(options.input, options.open);
   sim::formats::WriteOptions write_options;
   write_options.dzt_bits = options.dzt_bits;
   const auto writer =
@@ -57,6 +59,7 @@ Command add_convert_command(CLI::App& app) {
       ->check(CLI::IsMember({16, 32}))
       ->default_val(16);
   sub->footer("Example:\n  deminer convert FILE____032.DZT survey.sgy");
+  add_open_options(*sub, options->open);
   return {sub, [options] { return run(*options); }};
 }
 

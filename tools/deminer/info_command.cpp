@@ -7,11 +7,13 @@
 
 #include "commands.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
+#include "open_options.hpp"
 
 namespace deminer::tools {
 namespace {
 
 struct InfoOptions {
+  sim::formats::OpenOptions open;
   std::string path;
   bool json = false;
 };
@@ -91,7 +93,7 @@ void print_summary(const sim::formats::FileInfo& info) {
 }
 
 int run(const InfoOptions& options) {
-  const auto reader = sim::formats::open_trace_file(options.path);
+  const auto reader = sim::formats::open_trace_file(options.path, options.open);
   if (options.json) {
     auto out = to_json(reader->info());
     out["warnings"] = reader->warnings();
@@ -116,6 +118,7 @@ Command add_info_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_flag("--json", options->json, "Print as JSON");
+  add_open_options(*sub, options->open);
   return {sub, [options] { return run(*options); }};
 }
 

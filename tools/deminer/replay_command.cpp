@@ -20,12 +20,14 @@
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "open_options.hpp"
 #include "terminal.hpp"
 
 namespace deminer::tools {
 namespace {
 
 struct ReplayOptions {
+  sim::formats::OpenOptions open;
   std::string recording_path;
   std::string truth_path;
   std::string picture_path;
@@ -162,7 +164,7 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
 constexpr std::size_t max_picture_traces = 4000;
 
 int run(const ReplayOptions& options) {
-  const auto reader = sim::formats::open_trace_file(options.recording_path);
+  const auto reader = sim::formats::open_trace_file(options.recording_path, options.open);
   const sim::formats::FileInfo& info = reader->info();
   if (options.channel >= info.channels) {
     throw ConfigError("replay: --channel " + std::to_string(options.channel) + " but " +
@@ -281,6 +283,7 @@ Command add_replay_command(CLI::App& app) {
   sub->footer(
       "Example:\n  deminer replay scene.dmr --truth truth.json --picture bscan.png\n"
       "Exit status 0 on success, 1 on an unreadable recording or bad option.");
+  add_open_options(*sub, options->open);
   return {sub, [options] { return run(*options); }};
 }
 

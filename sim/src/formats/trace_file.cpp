@@ -12,8 +12,10 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/deminer_recording.hpp"
+#include "deminer/sim/formats/gprmax.hpp"
 #include "deminer/sim/formats/gssi_dzt.hpp"
 #include "deminer/sim/formats/mala.hpp"
+#include "deminer/sim/formats/segy.hpp"
 #include "deminer/sim/formats/sensors_software_dt1.hpp"
 
 namespace deminer::sim::formats {
@@ -46,6 +48,22 @@ const std::vector<FormatEntry>& format_table() {
        [](const auto& path, const auto& like, const auto&) {
          return create_deminer_recording(path, like);
        }},
+      {FileFormat::gprmax,
+       "gprMax",
+       {".out", ".h5"},
+       looks_like_gprmax,
+       true,
+       [](const auto& path, const auto& options) { return open_gprmax(path, options); },
+       nullptr},
+      {FileFormat::segy,
+       "SEG-Y",
+       {".sgy", ".segy"},
+       looks_like_segy,
+       false,
+       [](const auto& path, const auto& options) {
+         return open_segy(path, SegyOptions{options.segy_interval_unit});
+       },
+       [](const auto& path, const auto& like, const auto&) { return create_segy(path, like); }},
       {FileFormat::gssi_dzt,
        "GSSI",
        {".dzt"},

@@ -84,8 +84,20 @@ class TraceFileWriter {
   [[nodiscard]] virtual const std::vector<std::string>& warnings() const noexcept;
 };
 
+// The unit of the binary header's sample interval (bytes 3217-3218, and 3273-3280 in rev 2) and,
+// consistently, of the delay recording time (trace bytes 109-110: ms, or ns under picoseconds).
+enum class SegyIntervalUnit {
+  // Microseconds as the standard says, except picoseconds when the file says it is radar
+  // (textual header mentions GPR or RADAR) and carries no rev 2 float64 interval: such
+  // exporters (Seismic Unix dt1tosu, several GPR vendors) scale every time by 10^6.
+  automatic,
+  microseconds,
+  picoseconds,
+};
+
 struct OpenOptions {
   std::optional<FileFormat> format;  // force a format instead of detecting it
+  SegyIntervalUnit segy_interval_unit = SegyIntervalUnit::automatic;
   std::string gprmax_receiver = "rx1";
   std::string gprmax_component = "Ez";
 };
