@@ -106,6 +106,47 @@ TEST_F(Cli, ErrorsNameTheFileAndTheProblem) {
   EXPECT_NE(missing.output.find("nothing.dmr"), std::string::npos) << missing.output;
 }
 
+TEST_F(Cli, ConvertedFieldFileReplaysToTheSameDetections) {
+  const fs::path dzt = fs::path(DEMINER_SHARED_DATA) /
+                       "recordings/NSGeophysics/GPRPy/gprpy/exampledata/GSSI/FILE____032.DZT";
+  if (!fs::exists(dzt)) GTEST_SKIP() << "shared data absent: " << dzt;
+  ASSERT_EQ(run("convert " + dzt.string() + " " + path("a.sgy")).status, 0);
+  ASSERT_EQ(run("convert " + path("a.sgy") + " " + path("b.dmr")).status, 0);
+  ASSERT_EQ(run("convert " + path("b.dmr") + " " + path("c.dzt")).status, 0);
+  const auto original =
+      nlohmann::json::parse(run("replay " + dzt.string() + " --json", false).output);
+  ASSERT_FALSE(original["detections"].empty());
+  for (const char* converted : {"a.sgy", "b.dmr", "c.dzt"}) {
+    const auto json =
+        nlohmann::json::parse(run("replay " + path(converted) + " --json", false).output);
+    ASSERT_EQ(json["detections"].size(), original["detections"].size()) << converted;
+    for (std::size_t i = 0; i < json["detections"].size(); ++i) {
+      const auto& a = original["detections"][i];
+      const auto& b = json["detections"][i];
+      // SEG-Y stores positions in whole millimetres; samples and times are exact.
+      EXPECT_NEAR(a["position_m"].get<double>(), b["position_m"].get<double>(), 1e-3) << converted;
+      EXPECT_DOUBLE_EQ(a["depth_m"].get<double>(), b["depth_m"].get<double>()) << converted;
+      EXPECT_EQ(a["sequence"], b["sequence"]) << converted;
+    }
+  }
+}
+
+TEST_F(Cli, InfoDescribesAFieldFile) {
+  const fs::path dzt = fs::path(DEMINER_SHARED_DATA) /
+                       "recordings/NSGeophysics/GPRPy/gprpy/exampledata/GSSI/FILE____032.DZT";
+  if (!fs::exists(dzt)) GTEST_SKIP() << "shared data absent: " << dzt;
+  const auto info = run("info " + dzt.string() + " --json", false);
+  ASSERT_EQ(info.status, 0);
+  const auto json = nlohmann::json::parse(info.output);
+  // MANIFEST.md: 1040 traces x 512 samples, 16-bit, 48 ns range, antenna "400MHz".
+  EXPECT_EQ(json["format"], "gssi-dzt");
+  EXPECT_EQ(json["traces_per_channel"], 1040);
+  EXPECT_EQ(json["samples_per_trace"], 512);
+  EXPECT_EQ(json["antenna"], "400MHz");
+  EXPECT_DOUBLE_EQ(json["antenna_frequency_hz"].get<double>(), 400e6);
+  EXPECT_NEAR(json["dt_s"].get<double>() * 512, 48e-9, 1e-15);
+}
+
 TEST_F(Cli, HelpExplainsTheCommands) {
   const auto help = run("--help");
   EXPECT_EQ(help.status, 0);

@@ -492,6 +492,7 @@ class DztWriter final : public GssiDztWriter {
       throw IoError(path.string() + ": cannot create (" + std::generic_category().message(errno) +
                     ")");
     }
+    nominal_spacing_ = like.trace_spacing_m > 0.0;
     const auto header = make_header(like, range_ns, path.stem().string());
     for (std::size_t c = 0; c < nchan_; ++c) {
       out_.write(reinterpret_cast<const char*>(header.data()), header.size());
@@ -543,8 +544,12 @@ class DztWriter final : public GssiDztWriter {
                static_cast<std::streamsize>(buffer_.size()));
     check_stream("trace " + std::to_string(traces_));
     if (channel == 0) {
-      if (scan == 0) first_ns_ = trace.header.timestamp_ns;
+      if (scan == 0) {
+        first_ns_ = trace.header.timestamp_ns;
+        first_position_m_ = trace.header.position_m;
+      }
       last_ns_ = trace.header.timestamp_ns;
+      last_position_m_ = trace.header.position_m;
     }
     ++traces_;
   }
@@ -552,17 +557,16 @@ class DztWriter final : public GssiDztWriter {
   void close() override {
     if (closed_) return;
     closed_ = true;
-    // Scans per second from the timestamps of channel 0, when they advance.
+    // Scans per second from the timestamps of channel 0, when they advance; scans per metre
+    // from its positions, when the source gave no nominal spacing (DZT holds only a uniform one).
     const std::uint64_t scans = (traces_ + nchan_ - 1) / nchan_;
     if (scans > 1 && last_ns_ > first_ns_) {
-      std::array<std::byte, 4> sps{};
-      le::store_f32(sps, 0,
-                    static_cast<float>(static_cast<double>(scans - 1) * 1e9 /
-                                       static_cast<double>(last_ns_ - first_ns_)));
-      for (std::size_t c = 0; c < nchan_; ++c) {
-        out_.seekp(static_cast<std::streamoff>(kHeaderSize * c + at::sps));
-        out_.write(reinterpret_cast<const char*>(sps.data()), sps.size());
-      }
+      patch_header_f32(at::sps, static_cast<double>(scans - 1) * 1e9 /
+                                    static_cast<double>(last_ns_ - first_ns_));
+    }
+    if (!nominal_spacing_ && scans > 1 && last_position_m_ > first_position_m_) {
+      patch_header_f32(at::spm,
+                       static_cast<double>(scans - 1) / (last_position_m_ - first_position_m_));
     }
     out_.close();
     check_stream("close");
@@ -582,6 +586,16 @@ class DztWriter final : public GssiDztWriter {
   [[nodiscard]] std::uint64_t clamped_samples() const noexcept override { return clamped_; }
 
  private:
+  // Rewrites one float32 field in every channel's header.
+  void patch_header_f32(std::size_t offset, double value) {
+    std::array<std::byte, 4> field{};
+    le::store_f32(field, 0, static_cast<float>(value));
+    for (std::size_t c = 0; c < nchan_; ++c) {
+      out_.seekp(static_cast<std::streamoff>(kHeaderSize * c + offset));
+      out_.write(reinterpret_cast<const char*>(field.data()), field.size());
+    }
+  }
+
   std::array<std::byte, kHeaderSize> make_header(const FileInfo& like, double range_ns,
                                                  const std::string& stem) {
     std::array<std::byte, kHeaderSize> h{};
@@ -654,6 +668,9 @@ class DztWriter final : public GssiDztWriter {
   std::uint64_t traces_ = 0;
   std::int64_t first_ns_ = 0;
   std::int64_t last_ns_ = 0;
+  bool nominal_spacing_ = false;  // the source gave a trace spacing (written at open)
+  double first_position_m_ = 0.0;
+  double last_position_m_ = 0.0;
   std::uint64_t clamped_ = 0;
   std::uint64_t rounded_ = 0;
   std::uint64_t non_finite_ = 0;

@@ -701,7 +701,9 @@ Int clamp_round(double value) noexcept {
 class SegyWriter final : public TraceFileWriter {
  public:
   SegyWriter(const fs::path& path, const FileInfo& like)
-      : path_(path), samples_(like.samples_per_trace), positions_(like.positions_known) {
+      : path_(path),
+        samples_(like.samples_per_trace),
+        positions_(like.positions_known || like.trace_spacing_m > 0.0) {
     if (samples_ == 0 || samples_ > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
       throw std::invalid_argument("SEG-Y writer: samples_per_trace is " + std::to_string(samples_) +
                                   ", expected 1 to 2^31-1");

@@ -32,7 +32,8 @@ struct SegyOptions {
 
 // Rev 2.0, big-endian, format 5 (IEEE float32), fixed-length traces of like.samples_per_trace.
 // The exact interval is the float64 at bytes 3273-3280 (µs); the integer field holds it rounded
-// to whole µs (0 when below 0.5 µs). Positions (when like.positions_known) go to source and
+// to whole µs (0 when below 0.5 µs). Positions (when like.positions_known, or nominal from a
+// known trace spacing) go to source and
 // group X in mm (coordinate scalar -1000). Throws IoError.
 [[nodiscard]] std::unique_ptr<TraceFileWriter> create_segy(const std::filesystem::path& path,
                                                            const FileInfo& like);
