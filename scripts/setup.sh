@@ -2,7 +2,8 @@
 # Installs the Debian packages deminer needs — only those missing — non-interactively.
 #   scripts/setup.sh            everything: libraries, tools, tests, benchmarks
 #   scripts/setup.sh --firmware only what deminer::dsp and deminer::drivers need
-#   scripts/setup.sh --fuzz     --firmware plus clang, libFuzzer and the symbolizer (scripts/fuzz.sh)
+#   scripts/setup.sh --fuzz     --firmware plus sim/'s libraries, clang, libFuzzer and the
+#                               symbolizer (scripts/fuzz.sh)
 set -euo pipefail
 
 firmware=(build-essential cmake ninja-build pkg-config
@@ -10,7 +11,7 @@ firmware=(build-essential cmake ninja-build pkg-config
 workstation=(libcli11-dev nlohmann-json3-dev libhdf5-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core)
 # libFuzzer and the ASan/UBSan runtimes ship in libclang-rt-14-dev; llvm gives llvm-symbolizer,
 # without which sanitizer reports have no file:line.
-fuzz=(clang libclang-rt-14-dev llvm)
+fuzz=(clang libclang-rt-14-dev llvm nlohmann-json3-dev libhdf5-dev)
 
 packages=("${firmware[@]}")
 case "${1:-}" in
