@@ -20,3 +20,14 @@ if(NOT last_output MATCHES "bin4=32\\.0")
   message(FATAL_ERROR "consumer printed '${last_output}', expected bin4=32.0")
 endif()
 message(STATUS "installed package works: ${last_output}")
+
+# The README's streaming example, on a scene simulated by the installed command line: it must find
+# the default scene's three targets (x 0.35, 0.80, 1.25 m; depth 5, 10, 18 cm) to the centimetre.
+if(EXISTS "${WORK_DIR}/prefix/bin/deminer")
+  run("${WORK_DIR}/prefix/bin/deminer" simulate --out "${WORK_DIR}/scene.dmr")
+  run("${WORK_DIR}/build/stream_recording" "${WORK_DIR}/scene.dmr")
+  if(NOT last_output MATCHES "object at 0\\.35[0-9] m, depth 0\\.05[0-9] m\nobject at 0\\.(79|80)[0-9] m, depth 0\\.(09|10)[0-9] m\nobject at 1\\.2[45][0-9] m, depth 0\\.1[78][0-9] m\n$")
+    message(FATAL_ERROR "stream_recording printed:\n${last_output}")
+  endif()
+  message(STATUS "README example works:\n${last_output}")
+endif()
