@@ -25,6 +25,7 @@
 #include <span>
 #include <vector>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/drivers/link/decoder.hpp"
 #include "deminer/drivers/link/frame.hpp"
 #include "fuzz_check.hpp"
@@ -82,10 +83,7 @@ class FrameChecker {
     const auto original = stream_.subspan(frame.stream_offset, dlink::frame_size(n));
     // The CRC recomputed over the stream's bytes, not the decoder's copy of them.
     const std::size_t covered = dlink::kFrameHeaderSize + n;
-    std::uint32_t stored = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-      stored |= std::to_integer<std::uint32_t>(original[covered + i]) << (8 * i);
-    }
+    const auto stored = deminer::drivers::load_le<std::uint32_t>(original, covered);
     DEMINER_FUZZ_CHECK(dlink::crc32(original.first(covered)) == stored);
     // Re-encoding what the decoder reported gives back the stream's bytes: header fields,
     // payload and CRC all come from where the decoder says the frame is.
@@ -143,10 +141,7 @@ void check_no_frame_lost(std::span<const std::byte> stream, std::size_t max_payl
                          const std::vector<std::size_t>& finished_at,
                          const std::vector<Seen>& seen) {
   const auto u32_at = [&](std::size_t at) {
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-      v |= std::to_integer<std::uint32_t>(stream[at + i]) << (8 * i);
-    return v;
+    return deminer::drivers::load_le<std::uint32_t>(stream, at);
   };
   std::size_t part = 0;
   for (std::size_t p = 0; p + dlink::kFrameOverhead <= stream.size(); ++p) {

@@ -12,8 +12,6 @@
 //     aborts;
 //   - after opening nothing throws: next_trace() runs to the end, yields at most
 //     traces_per_channel traces of samples_per_trace samples each, and keeps returning false.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -28,38 +26,22 @@
 #include "deminer/dsp/core/trace.hpp"
 #include "deminer/sim/formats/gprmax.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
 namespace formats = deminer::sim::formats;
 
 namespace {
 
-std::string& file_path() {
-  static std::string path =
-      "/tmp/deminer-fuzz-gprmax-" + std::to_string(static_cast<long>(::getpid())) + ".out";
+const std::string& file_path() {
+  static const std::string path = deminer::fuzz::temp_path("gprmax", ".out");
   return path;
 }
 
 void remove_file() { std::remove(file_path().c_str()); }
 
-void write_file(const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(file_path().c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
-}
-
 std::unique_ptr<formats::TraceFileReader> open_reader() {
-  try {
-    return formats::open_gprmax(file_path());
-  } catch (const deminer::Error&) {
-    return nullptr;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "open_gprmax threw a non-deminer::Error: %s\n", e.what());
-    std::abort();
-  } catch (...) {
-    std::fprintf(stderr, "open_gprmax threw a non-exception\n");
-    std::abort();
-  }
+  return deminer::fuzz::open_or_empty("open_gprmax",
+                                      [] { return formats::open_gprmax(file_path()); });
 }
 
 }  // namespace
@@ -72,7 +54,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  write_file(data, size);
+  deminer::fuzz::write_file(file_path(), data, size);
   (void)formats::looks_like_gprmax(
       std::as_bytes(std::span(data, std::min<std::size_t>(size, 4096))));
   try {

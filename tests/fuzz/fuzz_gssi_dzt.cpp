@@ -17,8 +17,6 @@
 //     gives the same samples and the same marked scans.
 //   - a companion never stops the DZT from opening, and every GPS fix it gives is a position on
 //     Earth (|latitude| <= 90, |longitude| <= 180, finite altitude).
-#include <unistd.h>
-
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +31,7 @@
 #include "deminer/dsp/core/trace.hpp"
 #include "deminer/sim/formats/gssi_dzt.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
 namespace formats = deminer::sim::formats;
 
@@ -42,9 +41,7 @@ namespace {
 // copying it teaches the fuzzer nothing new.
 constexpr std::size_t kMaxRoundTripTraces = 256;
 
-std::string temp_path(const char* suffix) {
-  return "/tmp/deminer-fuzz-dzt-" + std::to_string(static_cast<long>(::getpid())) + suffix;
-}
+std::string temp_path(const char* suffix) { return deminer::fuzz::temp_path("dzt", suffix); }
 const std::string& input_path() {
   static const std::string path = temp_path(".DZT");
   return path;
@@ -69,25 +66,9 @@ void remove_files() {
   }
 }
 
-void write_file(const std::string& path, const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
-}
-
 std::unique_ptr<formats::TraceFileReader> open_reader(const std::string& path) {
-  try {
-    return formats::open_gssi_dzt(path);
-  } catch (const deminer::Error&) {
-    return nullptr;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "open_gssi_dzt threw a non-deminer::Error: %s\n", e.what());
-    std::abort();
-  } catch (...) {
-    std::fprintf(stderr, "open_gssi_dzt threw a non-exception\n");
-    std::abort();
-  }
+  return deminer::fuzz::open_or_empty("open_gssi_dzt",
+                                      [&] { return formats::open_gssi_dzt(path); });
 }
 
 std::string field(const formats::FileInfo& info, const std::string& name) {
@@ -159,9 +140,9 @@ std::vector<std::uint8_t> small_dzt() {
 
 void check_companions(const std::uint8_t* data, std::size_t size) {
   static const std::vector<std::uint8_t> dzt = small_dzt();
-  write_file(input_path(), dzt.data(), dzt.size());
-  write_file(dzx_path(), data, size);
-  write_file(dzg_path(), data, size);
+  deminer::fuzz::write_file(input_path(), dzt.data(), dzt.size());
+  deminer::fuzz::write_file(dzx_path(), data, size);
+  deminer::fuzz::write_file(dzg_path(), data, size);
   auto reader = open_reader(input_path());
   DEMINER_FUZZ_CHECK(reader != nullptr);
   for (const auto& fix : reader->info().gps) {
@@ -182,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_companions(data, size);
     return 0;
   }
-  write_file(input_path(), data, size);
+  deminer::fuzz::write_file(input_path(), data, size);
   auto reader = open_reader(input_path());
   if (!reader) return 0;
   try {

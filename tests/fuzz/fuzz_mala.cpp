@@ -9,8 +9,6 @@
 //   - opening either succeeds or throws a deminer::Error; anything else aborts;
 //   - after opening nothing throws: next_trace() yields exactly traces_per_channel × channels
 //     traces of samples_per_trace samples, channels in turn, then keeps returning false.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -23,24 +21,16 @@
 #include "deminer/dsp/core/trace.hpp"
 #include "deminer/sim/formats/mala.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
 namespace formats = deminer::sim::formats;
 
 namespace {
 
-std::string path_with(const char* ext) {
-  return "/tmp/deminer-fuzz-mala-" + std::to_string(static_cast<long>(::getpid())) + ext;
-}
+std::string path_with(const char* ext) { return deminer::fuzz::temp_path("mala", ext); }
 
 void remove_files() {
   for (const char* ext : {".rad", ".cor", ".rd3", ".rd7"}) std::remove(path_with(ext).c_str());
-}
-
-void write_file(const std::string& path, const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
 }
 
 // Takes a uint16 length and that many bytes (fewer at the end of the input).
@@ -59,14 +49,7 @@ void take(const std::uint8_t*& data, std::size_t& size, const std::uint8_t*& par
 }
 
 std::unique_ptr<formats::TraceFileReader> open_reader(const std::string& path) {
-  try {
-    return formats::open_mala(path);
-  } catch (const deminer::Error&) {
-    return nullptr;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "open_mala threw a non-deminer::Error: %s\n", e.what());
-    std::abort();
-  }
+  return deminer::fuzz::open_or_empty("open_mala", [&] { return formats::open_mala(path); });
 }
 
 }  // namespace
@@ -88,10 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   take(data, size, rad, rad_size);
   take(data, size, cor, cor_size);
   remove_files();  // the previous input may have left a .cor or the other data file
-  write_file(path_with(".rad"), rad, rad_size);
-  if ((flags & 2) != 0) write_file(path_with(".cor"), cor, cor_size);
+  deminer::fuzz::write_file(path_with(".rad"), rad, rad_size);
+  if ((flags & 2) != 0) deminer::fuzz::write_file(path_with(".cor"), cor, cor_size);
   const std::string data_path = path_with((flags & 1) != 0 ? ".rd7" : ".rd3");
-  write_file(data_path, data, size);
+  deminer::fuzz::write_file(data_path, data, size);
 
   const auto reader = open_reader(data_path);
   if (!reader) return 0;

@@ -14,8 +14,6 @@
 //     header;
 //   - next_trace() returns exactly the gpr_trace frames whose payload decodes, in order, and
 //     reports each one that does not as a warning.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -26,14 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/drivers/link/frame.hpp"
 #include "deminer/drivers/link/payloads.hpp"
 #include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/core/trace.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
-namespace dlink = deminer::drivers::link;  // not `link`: unistd.h has link()
+namespace dlink = deminer::drivers::link;  // not `link`: unistd.h (fuzz_temp_file.hpp) has link()
 
 namespace {
 
@@ -43,39 +43,17 @@ namespace {
 // it but longer than the file (torn) still occur.
 constexpr std::size_t kMaxPayload = 4096;
 
-std::string& file_path() {
-  static std::string path =
-      "/tmp/deminer-fuzz-recording-" + std::to_string(static_cast<long>(::getpid())) + ".dmr";
+const std::string& file_path() {
+  static const std::string path = deminer::fuzz::temp_path("recording", ".dmr");
   return path;
 }
 
 void remove_file() { std::remove(file_path().c_str()); }
 
-void write_file(const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(file_path().c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
-}
-
 std::optional<dlink::RecordingReader> open_reader() {
-  try {
+  return deminer::fuzz::open_or_empty("RecordingReader", [] {
     return std::optional<dlink::RecordingReader>(std::in_place, file_path(), kMaxPayload);
-  } catch (const deminer::Error&) {
-    return std::nullopt;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "RecordingReader threw a non-deminer::Error while opening: %s\n",
-                 e.what());
-    std::abort();
-  } catch (...) {
-    std::fprintf(stderr, "RecordingReader threw a non-exception while opening\n");
-    std::abort();
-  }
-}
-
-std::uint32_t load_u32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
-         std::uint32_t{p[3]} << 24;
+  });
 }
 
 struct TraceCount {
@@ -86,7 +64,8 @@ struct TraceCount {
 // Reads every frame, checking it against the file.
 TraceCount check_frames(dlink::RecordingReader& reader, std::span<const std::uint8_t> file) {
   // A reader that opened has validated the header length field at offset 12.
-  const std::uint64_t header_size = load_u32(file.data() + 12);
+  const std::uint64_t header_size =
+      deminer::drivers::load_le<std::uint32_t>(std::as_bytes(file), 12);
   DEMINER_FUZZ_CHECK(header_size <= file.size());
   std::uint64_t frame_bytes = 0;
   std::uint64_t previous_end = header_size;
@@ -101,7 +80,8 @@ TraceCount check_frames(dlink::RecordingReader& reader, std::span<const std::uin
     const std::uint8_t* original = file.data() + frame->stream_offset;
     const std::size_t covered = dlink::kFrameHeaderSize + n;
     DEMINER_FUZZ_CHECK(dlink::crc32(std::as_bytes(std::span(original, covered))) ==
-                       load_u32(original + covered));
+                       deminer::drivers::load_le<std::uint32_t>(std::as_bytes(file),
+                                                                frame->stream_offset + covered));
     DEMINER_FUZZ_CHECK(
         n == 0 || std::memcmp(frame->payload.data(), original + dlink::kFrameHeaderSize, n) == 0);
     frame_bytes += dlink::frame_size(n);
@@ -136,7 +116,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  write_file(data, size);
+  deminer::fuzz::write_file(file_path(), data, size);
   const std::span<const std::uint8_t> file(data, size);
   try {
     auto frames = open_reader();

@@ -10,8 +10,6 @@
 //   - after opening nothing throws: next_trace() runs to the end, yields at most
 //     traces_per_channel traces of samples_per_trace samples each, and keeps returning false;
 //   - the traces read, written with create_segy and read back, have bit-identical samples.
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -28,20 +26,19 @@
 #include "deminer/dsp/core/trace.hpp"
 #include "deminer/sim/formats/segy.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
 namespace formats = deminer::sim::formats;
 
 namespace {
 
-std::string& file_path() {
-  static std::string path =
-      "/tmp/deminer-fuzz-segy-" + std::to_string(static_cast<long>(::getpid())) + ".sgy";
+const std::string& file_path() {
+  static const std::string path = deminer::fuzz::temp_path("segy", ".sgy");
   return path;
 }
 
-std::string& copy_path() {
-  static std::string path =
-      "/tmp/deminer-fuzz-segy-" + std::to_string(static_cast<long>(::getpid())) + "-copy.sgy";
+const std::string& copy_path() {
+  static const std::string path = deminer::fuzz::temp_path("segy", "-copy.sgy");
   return path;
 }
 
@@ -50,25 +47,8 @@ void remove_files() {
   std::remove(copy_path().c_str());
 }
 
-void write_file(const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(file_path().c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
-}
-
 std::unique_ptr<formats::TraceFileReader> open_reader(const std::string& path) {
-  try {
-    return formats::open_segy(path);
-  } catch (const deminer::Error&) {
-    return nullptr;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "open_segy threw a non-deminer::Error: %s\n", e.what());
-    std::abort();
-  } catch (...) {
-    std::fprintf(stderr, "open_segy threw a non-exception\n");
-    std::abort();
-  }
+  return deminer::fuzz::open_or_empty("open_segy", [&] { return formats::open_segy(path); });
 }
 
 bool same_bits(std::span<const float> a, std::span<const float> b) {
@@ -87,7 +67,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  write_file(data, size);
+  deminer::fuzz::write_file(file_path(), data, size);
   (void)formats::looks_like_segy(std::as_bytes(std::span(data, std::min<std::size_t>(size, 4096))));
   try {
     const auto reader = open_reader(file_path());

@@ -8,8 +8,6 @@
 //   - opening either succeeds or throws a deminer::Error; anything else aborts;
 //   - after opening nothing throws: next_trace() yields exactly traces_per_channel traces of
 //     samples_per_trace samples, then keeps returning false with an empty trace.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -22,36 +20,23 @@
 #include "deminer/dsp/core/trace.hpp"
 #include "deminer/sim/formats/sensors_software_dt1.hpp"
 #include "fuzz_check.hpp"
+#include "fuzz_temp_file.hpp"
 
 namespace formats = deminer::sim::formats;
 
 namespace {
 
-std::string path_with(const char* ext) {
-  return "/tmp/deminer-fuzz-dt1-" + std::to_string(static_cast<long>(::getpid())) + ext;
-}
+std::string path_with(const char* ext) { return deminer::fuzz::temp_path("dt1", ext); }
 
 void remove_files() {
   std::remove(path_with(".HD").c_str());
   std::remove(path_with(".DT1").c_str());
 }
 
-void write_file(const std::string& path, const std::uint8_t* data, std::size_t size) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  DEMINER_FUZZ_CHECK(f != nullptr);
-  DEMINER_FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
-  DEMINER_FUZZ_CHECK(std::fclose(f) == 0);
-}
-
 std::unique_ptr<formats::TraceFileReader> open_reader() {
-  try {
+  return deminer::fuzz::open_or_empty("open_sensors_software_dt1", [] {
     return formats::open_sensors_software_dt1(path_with(".DT1"));
-  } catch (const deminer::Error&) {
-    return nullptr;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "open_sensors_software_dt1 threw a non-deminer::Error: %s\n", e.what());
-    std::abort();
-  }
+  });
 }
 
 }  // namespace
@@ -67,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   data += 2;
   size -= 2;
   if (hd > size) hd = size;
-  write_file(path_with(".HD"), data, hd);
-  write_file(path_with(".DT1"), data + hd, size - hd);
+  deminer::fuzz::write_file(path_with(".HD"), data, hd);
+  deminer::fuzz::write_file(path_with(".DT1"), data + hd, size - hd);
 
   const auto reader = open_reader();
   if (!reader) return 0;

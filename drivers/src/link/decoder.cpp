@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "little_endian.hpp"
+#include "byte_cursor.hpp"
 
 namespace deminer::drivers::link {
 namespace {
@@ -67,7 +67,7 @@ std::optional<Frame> FrameDecoder::next() noexcept {
     }
     // `avail` starts with a sync word, or with the part of one that has arrived so far.
     if (avail.size() >= kFrameHeaderSize) {
-      detail::ByteReader header(avail.data() + kFrameVersionOffset);
+      detail::ByteReader header(avail.subspan(kFrameVersionOffset));
       const std::uint8_t version = header.u8();
       const std::uint8_t type = header.u8();
       const std::uint16_t reserved = header.u16();
@@ -92,7 +92,7 @@ std::optional<Frame> FrameDecoder::next() noexcept {
       const std::size_t size = frame_size(length);
       if (avail.size() >= size) {
         const std::size_t covered = kFrameHeaderSize + length;
-        if (crc32(avail.first(covered)) != detail::load_le<std::uint32_t>(avail.data() + covered)) {
+        if (crc32(avail.first(covered)) != load_le<std::uint32_t>(avail, covered)) {
           ++counters_.crc_errors;
           skip(1);
           continue;

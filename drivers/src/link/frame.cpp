@@ -3,7 +3,7 @@
 #include <boost/crc.hpp>
 #include <cstring>
 
-#include "little_endian.hpp"
+#include "byte_cursor.hpp"
 
 namespace deminer::drivers::link {
 
@@ -24,7 +24,7 @@ std::size_t encode_frame(const FrameHeader& header, std::span<const std::byte> p
   if (payload.data() != body && !payload.empty()) {
     std::memmove(body, payload.data(), payload.size());
   }
-  detail::ByteWriter w(out.data());
+  detail::ByteWriter w(out);
   for (std::byte b : kFrameSync) w.u8(std::to_integer<std::uint8_t>(b));
   w.u8(kFrameVersion);
   w.u8(static_cast<std::uint8_t>(header.type));
@@ -33,7 +33,7 @@ std::size_t encode_frame(const FrameHeader& header, std::span<const std::byte> p
   w.u32(static_cast<std::uint32_t>(payload.size()));
   w.i64(header.timestamp_ns);
   const std::size_t covered = kFrameHeaderSize + payload.size();
-  detail::store_le(out.data() + covered, crc32(out.first(covered)));
+  store_le<std::uint32_t>(out, covered, crc32(out.first(covered)));
   return covered + kFrameCrcSize;
 }
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "byte_cursor.hpp"
 #include "deminer/dsp/core/error.hpp"
-#include "little_endian.hpp"
 
 namespace deminer::drivers::link {
 
@@ -37,7 +37,7 @@ std::size_t encode_trace_payload(const dsp::TraceView& trace, std::span<std::byt
     return 0;
   }
   const dsp::TraceHeader& h = trace.header;
-  detail::ByteWriter w(out.data());
+  detail::ByteWriter w(out);
   w.f64(h.dt_s);
   w.f64(h.time_zero_s);
   w.f64(h.position_m);
@@ -55,7 +55,7 @@ TraceDecodeResult decode_trace_payload(std::span<const std::byte> payload, dsp::
                                        std::span<float> samples) noexcept {
   using enum TracePayloadStatus;
   if (payload.size() < kTracePayloadHeaderSize) return {too_short, 0};
-  detail::ByteReader r(payload.data());
+  detail::ByteReader r(payload);
   dsp::TraceHeader h;
   h.dt_s = r.f64();
   h.time_zero_s = r.f64();
@@ -186,7 +186,7 @@ std::vector<std::byte> encode_device_description(const DeviceDescription& device
     size += 2 + s.size();
   }
   std::vector<std::byte> out(size);
-  detail::ByteWriter w(out.data());
+  detail::ByteWriter w(out);
   w.f64(device.nominal_dt_s);
   w.f64(device.centre_frequency_hz);
   w.u32(device.samples_per_trace);
@@ -206,16 +206,16 @@ DeviceDescription decode_device_description(std::span<const std::byte> payload,
   DeviceDescription d;
   const auto number = [&](const char* field, double& value) {
     const std::size_t at = p.position();
-    value = detail::ByteReader(p.take(8, field).data()).f64();
+    value = load_le<double>(p.take(8, field), 0);
     if (!std::isfinite(value) || value < 0.0) {
       p.fail(at, field, "a finite value >= 0", std::to_string(value));
     }
   };
   number("nominal_dt_s", d.nominal_dt_s);
   number("centre_frequency_hz", d.centre_frequency_hz);
-  d.samples_per_trace = detail::load_le<std::uint32_t>(p.take(4, "samples_per_trace").data());
+  d.samples_per_trace = load_le<std::uint32_t>(p.take(4, "samples_per_trace"), 0);
   const std::size_t channels_at = p.position();
-  d.channels = detail::load_le<std::uint16_t>(p.take(2, "channels").data());
+  d.channels = load_le<std::uint16_t>(p.take(2, "channels"), 0);
   if (d.channels == 0) p.fail(channels_at, "channels", "at least 1", "0");
   const std::size_t kind_at = p.position();
   const auto kind = std::to_integer<unsigned>(p.take(1, "kind")[0]);
@@ -225,7 +225,7 @@ DeviceDescription decode_device_description(std::span<const std::byte> payload,
   }
   d.kind = static_cast<SensorKind>(kind);
   for (const auto& field : kStringFields) {
-    const auto length = detail::load_le<std::uint16_t>(p.take(2, field.name).data());
+    const auto length = load_le<std::uint16_t>(p.take(2, field.name), 0);
     const std::size_t text_at = p.position();
     const auto text = p.take(length, field.name);
     if (const std::size_t bad = utf8_error_at(text); bad != text.size()) {

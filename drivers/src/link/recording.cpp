@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "little_endian.hpp"
+#include "byte_cursor.hpp"
 
 namespace deminer::drivers::link {
 namespace {
@@ -47,8 +47,8 @@ RecordingWriter::RecordingWriter(std::filesystem::path path, const DeviceDescrip
   }
   const std::size_t header_size = kRecordingFixedHeaderSize + frame_size(description.size());
   std::copy(kRecordingMagic.begin(), kRecordingMagic.end(), frame_.begin());
-  detail::store_le(frame_.data() + 8, kRecordingVersion);
-  detail::store_le(frame_.data() + 12, static_cast<std::uint32_t>(header_size));
+  store_le<std::uint32_t>(frame_, 8, kRecordingVersion);
+  store_le<std::uint32_t>(frame_, 12, static_cast<std::uint32_t>(header_size));
   const std::size_t frame_bytes =
       encode_frame({FrameType::device_description, 0, 0}, description,
                    std::span(frame_).subspan(kRecordingFixedHeaderSize));
@@ -141,12 +141,12 @@ void RecordingReader::read_header() {
   }
   if (got < kRecordingMagic.size()) fail(0, "magic", expected_magic, end_of_file);
   if (got < 12) fail(8, "format version", "a 4-byte version", end_of_file);
-  const auto version = detail::load_le<std::uint32_t>(fixed.data() + 8);
+  const auto version = load_le<std::uint32_t>(fixed, 8);
   if (version != kRecordingVersion) {
     fail(8, "format version", std::to_string(kRecordingVersion), std::to_string(version));
   }
   if (got < kRecordingFixedHeaderSize) fail(12, "header length", "a 4-byte length", end_of_file);
-  const auto header_size = detail::load_le<std::uint32_t>(fixed.data() + 12);
+  const auto header_size = load_le<std::uint32_t>(fixed, 12);
   constexpr std::size_t kMinHeaderSize =
       kRecordingFixedHeaderSize + frame_size(kDeviceDescriptionFixedSize);
   if (header_size < kMinHeaderSize || header_size > kMaxRecordingHeaderSize) {
@@ -170,7 +170,7 @@ void RecordingReader::read_header() {
   if (!std::equal(sync.begin(), sync.end(), kFrameSync.begin())) {
     fail(base, "description frame sync", hex(kFrameSync), hex(sync));
   }
-  detail::ByteReader r(frame.data() + kFrameVersionOffset);
+  detail::ByteReader r(std::span<const std::byte>(frame).subspan(kFrameVersionOffset));
   const std::uint8_t frame_version = r.u8();
   const std::uint8_t type = r.u8();
   const std::uint16_t reserved = r.u16();
@@ -195,7 +195,7 @@ void RecordingReader::read_header() {
          std::to_string(length));
   }
   const std::size_t covered = kFrameHeaderSize + length;
-  const auto stored = detail::load_le<std::uint32_t>(frame.data() + covered);
+  const auto stored = load_le<std::uint32_t>(frame, covered);
   const auto computed = crc32(std::span<const std::byte>(frame).first(covered));
   if (stored != computed) {
     fail(base + covered, "description frame CRC-32", hex32(computed), hex32(stored));

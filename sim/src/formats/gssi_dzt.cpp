@@ -15,12 +15,15 @@
 #include <limits>
 #include <system_error>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/dsp/core/error.hpp"
-#include "gssi_dzt_bytes.hpp"
 #include "gssi_dzt_companions.hpp"
 
 namespace deminer::sim::formats {
 namespace {
+
+using drivers::load_le;
+using drivers::store_le;
 
 constexpr std::size_t kHeaderSize = 1024;  // per channel (GSSI's MINHEADSIZE)
 constexpr std::size_t kMaxChannels = 16;
@@ -151,24 +154,24 @@ struct Layout {
 // offset; the sniffer passes the largest possible size.
 Layout validate(std::span<const std::byte> h, std::uint64_t file_size, const std::string& name) {
   Layout l;
-  l.bits = le::load_u16(h, at::bits);
+  l.bits = load_le<std::uint16_t>(h, at::bits);
   if (l.bits != 8 && l.bits != 16 && l.bits != 32) {
     throw FormatError(format_error(name, at::bits, "rh_bits",
                                    "expected 8, 16 or 32, found " + std::to_string(l.bits)));
   }
-  l.nsamp = le::load_u16(h, at::nsamp);
+  l.nsamp = load_le<std::uint16_t>(h, at::nsamp);
   if (l.nsamp < kMinSamples) {
     throw FormatError(format_error(
         name, at::nsamp, "rh_nsamp",
         "expected at least 3 samples per scan (scan counter, mark word, data), found " +
             std::to_string(l.nsamp)));
   }
-  l.nchan = le::load_u16(h, at::nchan);
+  l.nchan = load_le<std::uint16_t>(h, at::nchan);
   if (l.nchan < 1 || l.nchan > kMaxChannels) {
     throw FormatError(format_error(name, at::nchan, "rh_nchan",
                                    "expected 1 to 16 channels, found " + std::to_string(l.nchan)));
   }
-  const unsigned rh_data = le::load_u16(h, at::data);
+  const unsigned rh_data = load_le<std::uint16_t>(h, at::data);
   if (rh_data == 0) {
     throw FormatError(format_error(name, at::data, "rh_data",
                                    "expected the header size (1..1023 KiB, or bytes >= 1024), "
@@ -192,7 +195,7 @@ Layout validate(std::span<const std::byte> h, std::uint64_t file_size, const std
                                    "data offset " + std::to_string(l.data_offset) +
                                        " is beyond the file size " + std::to_string(file_size)));
   }
-  l.range_ns = le::load_f32(h, at::range);
+  l.range_ns = load_le<float>(h, at::range);
   if (!std::isfinite(l.range_ns) || l.range_ns <= 0.0) {
     throw FormatError(
         format_error(name, at::range, "rhf_range",
@@ -204,7 +207,7 @@ Layout validate(std::span<const std::byte> h, std::uint64_t file_size, const std
 // A scans-per-unit rate: 0 means "not recorded"; a usable one is finite and at least `minimum`.
 double rate(std::span<const std::byte> h, std::size_t offset, std::string_view field,
             double minimum, const std::string& name, std::vector<std::string>& warnings) {
-  const double v = le::load_f32(h, offset);
+  const double v = load_le<float>(h, offset);
   if (v == 0.0 || (std::isfinite(v) && v >= minimum && v > 0.0)) return v;
   warnings.push_back(format_error(
       name, offset, field,
@@ -331,9 +334,9 @@ class DztReader final : public TraceFileReader {
       case 8:
         return std::to_integer<std::uint8_t>(buffer_[i]);
       case 16:
-        return le::load_u16(buffer_, 2 * i);
+        return load_le<std::uint16_t>(buffer_, 2 * i);
       default:
-        return le::load_i32(buffer_, 4 * i);
+        return load_le<std::int32_t>(buffer_, 4 * i);
     }
   }
 
@@ -347,12 +350,13 @@ class DztReader final : public TraceFileReader {
         break;
       case 16:
         for (std::size_t i = 0; i < out.size(); ++i) {
-          out[i] = static_cast<float>(static_cast<int>(le::load_u16(buffer_, 2 * i)) - 32768);
+          out[i] =
+              static_cast<float>(static_cast<int>(load_le<std::uint16_t>(buffer_, 2 * i)) - 32768);
         }
         break;
       default:
         for (std::size_t i = 0; i < out.size(); ++i) {
-          out[i] = static_cast<float>(le::load_i32(buffer_, 4 * i));
+          out[i] = static_cast<float>(load_le<std::int32_t>(buffer_, 4 * i));
         }
     }
   }
@@ -371,10 +375,10 @@ class DztReader final : public TraceFileReader {
 
   void describe(std::span<const std::byte> h, const Layout& l, unsigned version_byte) {
     auto& f = info_.fields;
-    const auto u16 = [&](std::size_t o) { return std::to_string(le::load_u16(h, o)); };
-    const auto i16 = [&](std::size_t o) { return std::to_string(le::load_i16(h, o)); };
-    const auto f32 = [&](std::size_t o) { return number(le::load_f32(h, o)); };
-    f.emplace_back("rh_tag", hex(le::load_u16(h, at::tag), 4));
+    const auto u16 = [&](std::size_t o) { return std::to_string(load_le<std::uint16_t>(h, o)); };
+    const auto i16 = [&](std::size_t o) { return std::to_string(load_le<std::int16_t>(h, o)); };
+    const auto f32 = [&](std::size_t o) { return number(load_le<float>(h, o)); };
+    f.emplace_back("rh_tag", hex(load_le<std::uint16_t>(h, at::tag), 4));
     f.emplace_back("rh_data", u16(at::data));
     f.emplace_back("data offset (bytes)", std::to_string(l.data_offset));
     f.emplace_back("rh_nsamp", u16(at::nsamp));
@@ -386,8 +390,8 @@ class DztReader final : public TraceFileReader {
     f.emplace_back("rhf_position (ns)", f32(at::position));
     f.emplace_back("rhf_range (ns)", f32(at::range));
     f.emplace_back("rh_npass", i16(at::npass));
-    f.emplace_back("rhb_cdt (created)", packed_date(le::load_u32(h, at::cdt)));
-    f.emplace_back("rhb_mdt (modified)", packed_date(le::load_u32(h, at::mdt)));
+    f.emplace_back("rhb_cdt (created)", packed_date(load_le<std::uint32_t>(h, at::cdt)));
+    f.emplace_back("rhb_mdt (modified)", packed_date(load_le<std::uint32_t>(h, at::mdt)));
     f.emplace_back("rh_rgain", u16(at::rgain));
     f.emplace_back("rh_nrgain", u16(at::nrgain));
     f.emplace_back("rh_text", u16(at::text));
@@ -405,13 +409,13 @@ class DztReader final : public TraceFileReader {
     f.emplace_back("rh_linenum", i16(at::linenum));
     f.emplace_back("rh_lineorder", std::to_string(std::to_integer<unsigned>(h[at::lineorder])));
     f.emplace_back("rh_dtype", std::to_string(std::to_integer<unsigned>(h[at::dtype])));
-    f.emplace_back("rh_chanmask", hex(le::load_u16(h, at::chanmask), 4));
+    f.emplace_back("rh_chanmask", hex(load_le<std::uint16_t>(h, at::chanmask), 4));
     f.emplace_back("rh_version",
                    std::to_string(version_byte & 7u) + ((version_byte & 7u) == 2 ? " (GPS)" : ""));
     f.emplace_back("rh_system",
                    std::to_string(version_byte >> 3) + " (" + system_name(version_byte >> 3) + ")");
     f.emplace_back("rh_name", text_field(h, at::name, at::name_size));
-    f.emplace_back("rh_chksum", hex(le::load_u16(h, at::chksum), 4));
+    f.emplace_back("rh_chksum", hex(load_le<std::uint16_t>(h, at::chksum), 4));
   }
 
   void conventions() {
@@ -524,18 +528,19 @@ class DztWriter final : public GssiDztWriter {
     const std::uint64_t scan = traces_ / nchan_;
     const bool marked = std::binary_search(marks_.begin(), marks_.end(), scan);
     if (bits_ == 16) {
-      le::store_u16(buffer_, 0, static_cast<std::uint16_t>(scan & 0xFFFFu));
-      le::store_u16(buffer_, 2, marked ? kMarkWord16 : 0);
+      store_le<std::uint16_t>(buffer_, 0, static_cast<std::uint16_t>(scan & 0xFFFFu));
+      store_le<std::uint16_t>(buffer_, 2, marked ? kMarkWord16 : 0);
     } else {
-      le::store_u32(buffer_, 0, static_cast<std::uint32_t>(scan & 0xFFFFFFFFu));
-      le::store_u32(buffer_, 4, marked ? kMarkWord32 : 0);
+      store_le<std::uint32_t>(buffer_, 0, static_cast<std::uint32_t>(scan & 0xFFFFFFFFu));
+      store_le<std::uint32_t>(buffer_, 4, marked ? kMarkWord32 : 0);
     }
     for (std::size_t i = 2; i < nsamp_; ++i) {
       if (bits_ == 16) {
-        le::store_u16(buffer_, 2 * i,
-                      static_cast<std::uint16_t>(to_int(trace.samples[i], -32768, 32767) + 32768));
+        store_le<std::uint16_t>(
+            buffer_, 2 * i,
+            static_cast<std::uint16_t>(to_int(trace.samples[i], -32768, 32767) + 32768));
       } else {
-        le::store_u32(
+        store_le<std::uint32_t>(
             buffer_, 4 * i,
             static_cast<std::uint32_t>(to_int(trace.samples[i], -2147483648.0, 2147483647.0)));
       }
@@ -589,7 +594,7 @@ class DztWriter final : public GssiDztWriter {
   // Rewrites one float32 field in every channel's header.
   void patch_header_f32(std::size_t offset, double value) {
     std::array<std::byte, 4> field{};
-    le::store_f32(field, 0, static_cast<float>(value));
+    store_le<float>(field, 0, static_cast<float>(value));
     for (std::size_t c = 0; c < nchan_; ++c) {
       out_.seekp(static_cast<std::streamoff>(kHeaderSize * c + offset));
       out_.write(reinterpret_cast<const char*>(field.data()), field.size());
@@ -599,20 +604,21 @@ class DztWriter final : public GssiDztWriter {
   std::array<std::byte, kHeaderSize> make_header(const FileInfo& like, double range_ns,
                                                  const std::string& stem) {
     std::array<std::byte, kHeaderSize> h{};
-    le::store_u16(h, at::tag, 0x00FF);
-    le::store_u16(h, at::data, static_cast<std::uint16_t>(kHeaderSize));
-    le::store_u16(h, at::nsamp, static_cast<std::uint16_t>(nsamp_));
-    le::store_u16(h, at::bits, static_cast<std::uint16_t>(bits_));
-    le::store_u16(h, at::zero, bits_ == 16 ? 0x8000 : 0);  // ImpDAR adds rh_zero to the data
-    le::store_f32(
+    store_le<std::uint16_t>(h, at::tag, 0x00FF);
+    store_le<std::uint16_t>(h, at::data, static_cast<std::uint16_t>(kHeaderSize));
+    store_le<std::uint16_t>(h, at::nsamp, static_cast<std::uint16_t>(nsamp_));
+    store_le<std::uint16_t>(h, at::bits, static_cast<std::uint16_t>(bits_));
+    store_le<std::uint16_t>(h, at::zero,
+                            bits_ == 16 ? 0x8000 : 0);  // ImpDAR adds rh_zero to the data
+    store_le<float>(
         h, at::spm,
         like.trace_spacing_m > 0.0 ? static_cast<float>(1.0 / like.trace_spacing_m) : 0.0f);
-    le::store_f32(h, at::range, static_cast<float>(range_ns));
-    le::store_u32(h, at::cdt, pack_date(std::chrono::system_clock::now()));
-    le::store_u16(h, at::nchan, static_cast<std::uint16_t>(nchan_));
+    store_le<float>(h, at::range, static_cast<float>(range_ns));
+    store_le<std::uint32_t>(h, at::cdt, pack_date(std::chrono::system_clock::now()));
+    store_le<std::uint16_t>(h, at::nchan, static_cast<std::uint16_t>(nchan_));
     // readgssi divides by rhf_epsr: 1 (free space) keeps rhf_depth a plain c * range / 2.
-    le::store_f32(h, at::epsr, 1.0f);
-    le::store_f32(h, at::depth, static_cast<float>(kSpeedOfLight * range_ns * 1e-9 / 2.0));
+    store_le<float>(h, at::epsr, 1.0f);
+    store_le<float>(h, at::depth, static_cast<float>(kSpeedOfLight * range_ns * 1e-9 / 2.0));
     const std::string antenna = antenna_name(like);
     std::memcpy(h.data() + at::antname, antenna.data(), antenna.size());
     h[at::version] = std::byte{1};  // rh_version 1: no GPS; rh_system 0: not a GSSI unit

@@ -13,8 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/dsp/core/error.hpp"
-#include "mala_bytes.hpp"
+#include "text_header.hpp"
 
 namespace deminer::sim::formats {
 namespace {
@@ -25,6 +26,7 @@ using detail::iequals;
 using detail::parse_number;
 using detail::TextField;
 using detail::TextHeader;
+using drivers::load_le;
 
 std::string number_text(double v) {
   char buf[32];
@@ -172,10 +174,10 @@ class MalaReader final : public TraceFileReader {
     const std::size_t n = info_.samples_per_trace;
     trace.samples.resize(n);
     if (bytes_per_sample_ == 2) {
-      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = detail::load_le_i16(&buffer_[2 * i]);
+      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = load_le<std::int16_t>(buffer_, 2 * i);
     } else {
       for (std::size_t i = 0; i < n; ++i) {
-        trace.samples[i] = static_cast<float>(detail::load_le_i32(&buffer_[4 * i]));
+        trace.samples[i] = static_cast<float>(load_le<std::int32_t>(buffer_, 4 * i));
       }
     }
     ++index_;

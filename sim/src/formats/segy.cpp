@@ -16,14 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/dsp/core/error.hpp"
-#include "segy_bytes.hpp"
 
 namespace deminer::sim::formats {
 namespace {
 
 namespace fs = std::filesystem;
-using bytes::Endian;
+using drivers::load;
+using drivers::store_be;
 
 constexpr std::size_t kTextSize = 3200;
 constexpr std::size_t kHeaderSize = 3600;  // textual + binary header
@@ -136,10 +137,11 @@ struct TextGuess {
 
 // EBCDIC wins ties: it is the standard's encoding, and a header of EBCDIC spaces (0x40) is also
 // a header of ASCII '@'.
-TextGuess guess_encoding(std::span<const unsigned char> text) noexcept {
+TextGuess guess_encoding(std::span<const std::byte> text) noexcept {
   std::size_t ascii = 0;
   std::size_t ebcdic = 0;
-  for (const unsigned char c : text) {
+  for (const std::byte b : text) {
+    const auto c = std::to_integer<unsigned char>(b);
     if (c == 0 || (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r') ++ascii;
     if (c == 0 || kEbcdic[c] != 0) ++ebcdic;
   }
@@ -148,10 +150,10 @@ TextGuess guess_encoding(std::span<const unsigned char> text) noexcept {
   return {TextEncoding::ascii, static_cast<double>(ascii) / n};
 }
 
-std::string to_ascii(std::span<const unsigned char> text, TextEncoding encoding) {
+std::string to_ascii(std::span<const std::byte> text, TextEncoding encoding) {
   std::string out(text.size(), ' ');
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = text[i];
+    const auto c = std::to_integer<unsigned char>(text[i]);
     const char a = encoding == TextEncoding::ebcdic ? kEbcdic[c] : static_cast<char>(c);
     out[i] = (a >= 0x20 && a < 0x7F) ? a : ' ';
   }
@@ -190,27 +192,28 @@ std::string format_double(double value) {
 }
 
 struct ByteOrderGuess {
-  Endian order;
+  std::endian order;
   std::string how;
 };
 
-ByteOrderGuess detect_byte_order(std::span<const unsigned char> header, const fs::path& path) {
-  const std::uint32_t constant = bytes::load_u32(header, kByteOrder, Endian::big);
+ByteOrderGuess detect_byte_order(std::span<const std::byte> header, const fs::path& path) {
+  const std::uint32_t constant = load<std::uint32_t>(header, kByteOrder, std::endian::big);
   if (constant == kByteOrderConstant) {
-    return {Endian::big, "big-endian: byte-order constant 0x01020304 at bytes 3297-3300"};
+    return {std::endian::big, "big-endian: byte-order constant 0x01020304 at bytes 3297-3300"};
   }
   if (constant == 0x04030201u) {
-    return {Endian::little, "little-endian: byte-order constant 0x01020304 at bytes 3297-3300"};
+    return {std::endian::little,
+            "little-endian: byte-order constant 0x01020304 at bytes 3297-3300"};
   }
-  const int big = bytes::load_i16(header, kFormat, Endian::big);
-  const int little = bytes::load_i16(header, kFormat, Endian::little);
+  const int big = load<std::int16_t>(header, kFormat, std::endian::big);
+  const int little = load<std::int16_t>(header, kFormat, std::endian::little);
   if (find_format(big) != nullptr) {
-    return {Endian::big, "big-endian: no byte-order constant; format code " + std::to_string(big) +
-                             " is valid read big-endian"};
+    return {std::endian::big, "big-endian: no byte-order constant; format code " +
+                                  std::to_string(big) + " is valid read big-endian"};
   }
   if (find_format(little) != nullptr) {
-    return {Endian::little, "little-endian: no byte-order constant; format code " +
-                                std::to_string(little) + " is valid only read little-endian"};
+    return {std::endian::little, "little-endian: no byte-order constant; format code " +
+                                     std::to_string(little) + " is valid only read little-endian"};
   }
   fail(path, kFormat, "data sample format code (bytes 3225-3226)",
        std::to_string(big) + " (big-endian; " + std::to_string(little) + " little-endian)",
@@ -229,7 +232,7 @@ class SegyReader final : public TraceFileReader {
       fail(path, file_size_, "binary header", "end of file after " + std::to_string(file_size_),
            "at least 3600 bytes (textual and binary header)");
     }
-    std::array<unsigned char, kHeaderSize> header{};
+    std::array<std::byte, kHeaderSize> header{};
     read_at(0, header);
     parse(header, options);
   }
@@ -264,7 +267,7 @@ class SegyReader final : public TraceFileReader {
   }
 
  private:
-  void read_at(std::uint64_t offset, std::span<unsigned char> out) {
+  void read_at(std::uint64_t offset, std::span<std::byte> out) {
     file_.seekg(static_cast<std::streamoff>(offset));
     file_.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()));
     if (file_.gcount() != static_cast<std::streamsize>(out.size())) {
@@ -277,7 +280,7 @@ class SegyReader final : public TraceFileReader {
     info_.fields.emplace_back(std::move(name), std::move(value));
   }
 
-  void parse(std::span<const unsigned char> h, const SegyOptions& options) {
+  void parse(std::span<const std::byte> h, const SegyOptions& options) {
     info_.format = FileFormat::segy;
     info_.path = path_;
     info_.instrument = "SEG-Y";
@@ -302,15 +305,16 @@ class SegyReader final : public TraceFileReader {
 
     // Revision: one byte each for major and minor since rev 2 (rev 1 stored 0x0100 as int16,
     // which reads the same big-endian). Anything else is an old file with junk here.
-    int revision = h[kRevision];
+    int revision = std::to_integer<int>(h[kRevision]);
     if (revision > 2) {
       info_.conventions.push_back("revision byte 3501 is " + std::to_string(revision) +
                                   ", not 0, 1 or 2: read as rev 0 (its later fields ignored)");
       revision = 0;
     }
-    field("revision", std::to_string(revision) + "." + std::to_string(h[kRevision + 1]));
+    field("revision",
+          std::to_string(revision) + "." + std::to_string(std::to_integer<int>(h[kRevision + 1])));
 
-    const int code = bytes::load_i16(h, kFormat, order_);
+    const int code = load<std::int16_t>(h, kFormat, order_);
     const SampleFormat* format = find_format(code);
     if (format == nullptr) {
       fail(path_, kFormat, "data sample format code (bytes 3225-3226)", std::to_string(code),
@@ -327,8 +331,8 @@ class SegyReader final : public TraceFileReader {
     field("data offset", std::to_string(data_offset_));
 
     // The first trace header fills in what the binary header leaves at zero.
-    std::array<unsigned char, kTraceHeaderSize> first_bytes{};
-    std::optional<std::span<const unsigned char>> first;
+    std::array<std::byte, kTraceHeaderSize> first_bytes{};
+    std::optional<std::span<const std::byte>> first;
     if (file_size_ - data_offset_ >= kTraceHeaderSize) {
       read_at(data_offset_, first_bytes);
       first = first_bytes;
@@ -350,16 +354,16 @@ class SegyReader final : public TraceFileReader {
     declared_traces_ = declared_traces;
     info_.traces_per_channel = complete_;
 
-    const int measurement = bytes::load_i16(h, kMeasurementSystem, order_);
+    const int measurement = load<std::int16_t>(h, kMeasurementSystem, order_);
     field("measurement system", measurement == 2 ? "feet" : measurement == 1 ? "metres" : "unset");
     length_to_m_ = measurement == 2 ? 0.3048 : 1.0;
     parse_positions(first);
   }
 
-  void parse_extended_text(std::span<const unsigned char> h) {
-    const int fixed = bytes::load_i16(h, kFixedLength, order_);
+  void parse_extended_text(std::span<const std::byte> h) {
+    const int fixed = load<std::int16_t>(h, kFixedLength, order_);
     field("fixed-length traces", fixed == 1 ? "yes" : "not declared");
-    const int count = bytes::load_i16(h, kExtTextCount, order_);
+    const int count = load<std::int16_t>(h, kExtTextCount, order_);
     field("extended textual headers", std::to_string(count));
     if (count < -1) {
       fail(path_, kExtTextCount, "number of extended textual headers (bytes 3505-3506)",
@@ -375,7 +379,7 @@ class SegyReader final : public TraceFileReader {
       return;
     }
     // -1: records follow until the one holding the end stanza.
-    std::array<unsigned char, kTextSize> record{};
+    std::array<std::byte, kTextSize> record{};
     for (;;) {
       if (file_size_ - data_offset_ < kTextSize) {
         fail(path_, data_offset_, "extended textual header",
@@ -389,13 +393,13 @@ class SegyReader final : public TraceFileReader {
   }
 
   // Returns the trace count the header declares (0: not given).
-  std::uint64_t parse_rev2_layout(std::span<const unsigned char> h) {
-    const int extra = bytes::load_i16(h, kExtraTraceHeaders, order_);
+  std::uint64_t parse_rev2_layout(std::span<const std::byte> h) {
+    const int extra = load<std::int16_t>(h, kExtraTraceHeaders, order_);
     if (extra != 0) {
       fail(path_, kExtraTraceHeaders, "additional trace headers (bytes 3507-3508)",
            std::to_string(extra), "0 (additional 240-byte trace headers are not supported)");
     }
-    const std::uint64_t first_trace = bytes::load_u64(h, kFirstTraceOffset, order_);
+    const std::uint64_t first_trace = load<std::uint64_t>(h, kFirstTraceOffset, order_);
     if (first_trace != 0) {
       if (first_trace < data_offset_ || first_trace > file_size_) {
         fail(path_, kFirstTraceOffset, "byte offset of first trace (bytes 3521-3528)",
@@ -405,8 +409,8 @@ class SegyReader final : public TraceFileReader {
       }
       data_offset_ = first_trace;
     }
-    const std::uint64_t traces = bytes::load_u64(h, kTraceCount, order_);
-    const std::int32_t trailers = bytes::load_i32(h, kTrailerCount, order_);
+    const std::uint64_t traces = load<std::uint64_t>(h, kTraceCount, order_);
+    const std::int32_t trailers = load<std::int32_t>(h, kTrailerCount, order_);
     if (trailers != 0 && traces == 0) {
       fail(path_, kTrailerCount, "number of data trailer stanzas (bytes 3529-3532)",
            std::to_string(trailers),
@@ -415,12 +419,12 @@ class SegyReader final : public TraceFileReader {
     return traces;
   }
 
-  void parse_samples(std::span<const unsigned char> h, int revision,
-                     std::optional<std::span<const unsigned char>> first) {
-    std::uint64_t samples = bytes::load_u16(h, kSamples, order_);
+  void parse_samples(std::span<const std::byte> h, int revision,
+                     std::optional<std::span<const std::byte>> first) {
+    std::uint64_t samples = load<std::uint16_t>(h, kSamples, order_);
     std::string source = "bytes 3221-3222";
     if (revision >= 2) {
-      const std::int32_t extended = bytes::load_i32(h, kExtSamples, order_);
+      const std::int32_t extended = load<std::int32_t>(h, kExtSamples, order_);
       if (extended < 0) {
         fail(path_, kExtSamples, "extended samples per trace (bytes 3269-3272)",
              std::to_string(extended), "a count >= 0");
@@ -431,7 +435,7 @@ class SegyReader final : public TraceFileReader {
       }
     }
     if (samples == 0 && first) {
-      samples = bytes::load_u16(*first, kTraceSamples, order_);
+      samples = load<std::uint16_t>(*first, kTraceSamples, order_);
       source = "the first trace header (bytes 115-116)";
     }
     if (samples == 0) {
@@ -445,16 +449,15 @@ class SegyReader final : public TraceFileReader {
         "115-116) are not read, as segyio does");
   }
 
-  void parse_interval(std::span<const unsigned char> h, int revision, const std::string& text,
-                      const SegyOptions& options,
-                      std::optional<std::span<const unsigned char>> first) {
-    const unsigned integer = bytes::load_u16(h, kInterval, order_);
+  void parse_interval(std::span<const std::byte> h, int revision, const std::string& text,
+                      const SegyOptions& options, std::optional<std::span<const std::byte>> first) {
+    const unsigned integer = load<std::uint16_t>(h, kInterval, order_);
     field("sample interval (bytes 3217-3218)", std::to_string(integer));
     double value = integer;
     std::string source = "the integer field (bytes 3217-3218)";
     bool from_float = false;
     if (revision >= 2) {
-      const double extended = bytes::load_f64(h, kExtInterval, order_);
+      const double extended = load<double>(h, kExtInterval, order_);
       field("sample interval (bytes 3273-3280)", format_double(extended));
       if (!(std::isfinite(extended) && extended >= 0.0)) {
         fail(path_, kExtInterval, "extended sample interval (bytes 3273-3280)",
@@ -468,7 +471,7 @@ class SegyReader final : public TraceFileReader {
       }
     }
     if (value == 0.0 && first) {
-      value = bytes::load_u16(*first, kTraceInterval, order_);
+      value = load<std::uint16_t>(*first, kTraceInterval, order_);
       source = "the first trace header (bytes 117-118), the binary header's being 0";
     }
     if (value == 0.0) {
@@ -510,23 +513,23 @@ class SegyReader final : public TraceFileReader {
         std::string("time zero from the delay recording time (trace bytes 109-110) in ") +
         (picoseconds ? "ns" : "ms") + "; its rev 2 scalar (bytes 215-216) is not applied");
     if (first) {
-      info_.time_zero_s = bytes::load_i16(*first, kDelay, order_) * delay_unit_s_;
+      info_.time_zero_s = load<std::int16_t>(*first, kDelay, order_) * delay_unit_s_;
     }
   }
 
-  void parse_positions(std::optional<std::span<const unsigned char>> first) {
+  void parse_positions(std::optional<std::span<const std::byte>> first) {
     if (!first) return;
-    const int units = bytes::load_i16(*first, kCoordinateUnits, order_);
-    std::array<unsigned char, kTraceHeaderSize> second{};
+    const int units = load<std::int16_t>(*first, kCoordinateUnits, order_);
+    std::array<std::byte, kTraceHeaderSize> second{};
     const bool have_second = complete_ >= 2;
     if (have_second) read_at(data_offset_ + trace_bytes_, second);
 
-    const auto nonzero = [](std::span<const unsigned char> t, std::size_t x, std::size_t y,
-                            Endian order) {
-      return bytes::load_i32(t, x, order) != 0 || bytes::load_i32(t, y, order) != 0;
+    const auto nonzero = [](std::span<const std::byte> t, std::size_t x, std::size_t y,
+                            std::endian order) {
+      return load<std::int32_t>(t, x, order) != 0 || load<std::int32_t>(t, y, order) != 0;
     };
     const auto any = [&](std::size_t x1, std::size_t y1, std::size_t x2, std::size_t y2) {
-      const auto in = [&](std::span<const unsigned char> t) {
+      const auto in = [&](std::span<const std::byte> t) {
         return nonzero(t, x1, y1, order_) || nonzero(t, x2, y2, order_);
       };
       return in(*first) || (have_second && in(second));
@@ -546,10 +549,11 @@ class SegyReader final : public TraceFileReader {
                                   std::to_string(units) + ", not length");
       return;
     }
-    const auto y_zero = [&](std::span<const unsigned char> t) {
-      return position_source_ == PositionSource::cdp ? bytes::load_i32(t, kCdpY, order_) == 0
-                                                     : bytes::load_i32(t, kSourceY, order_) == 0 &&
-                                                           bytes::load_i32(t, kGroupY, order_) == 0;
+    const auto y_zero = [&](std::span<const std::byte> t) {
+      return position_source_ == PositionSource::cdp
+                 ? load<std::int32_t>(t, kCdpY, order_) == 0
+                 : load<std::int32_t>(t, kSourceY, order_) == 0 &&
+                       load<std::int32_t>(t, kGroupY, order_) == 0;
     };
     profile_ = y_zero(*first) && (!have_second || y_zero(second));
     info_.positions_known = true;
@@ -564,23 +568,23 @@ class SegyReader final : public TraceFileReader {
 
   // Scaled coordinates of a trace, metres. A negative scalar divides (rather than multiplying
   // by its inverse) so that millimetres come back as the nearest double.
-  std::pair<double, double> coordinates(std::span<const unsigned char> t) const noexcept {
-    const int scalar = bytes::load_i16(t, kCoordinateScalar, order_);
+  std::pair<double, double> coordinates(std::span<const std::byte> t) const noexcept {
+    const int scalar = load<std::int16_t>(t, kCoordinateScalar, order_);
     const double multiply = length_to_m_ * (scalar > 0 ? scalar : 1);
     const double divide = scalar < 0 ? -static_cast<double>(scalar) : 1.0;
     const auto at = [&](std::size_t offset) {
-      return bytes::load_i32(t, offset, order_) * multiply / divide;
+      return load<std::int32_t>(t, offset, order_) * multiply / divide;
     };
     if (position_source_ == PositionSource::cdp) return {at(kCdpX), at(kCdpY)};
     return {0.5 * (at(kSourceX) + at(kGroupX)), 0.5 * (at(kSourceY) + at(kGroupY))};
   }
 
   void decode(dsp::Trace& trace) {
-    const std::span<const unsigned char> b(buffer_);
+    const std::span<const std::byte> b(buffer_);
     dsp::TraceHeader& header = trace.header;
     header = {};
     header.dt_s = info_.dt_s;
-    header.time_zero_s = bytes::load_i16(b, kDelay, order_) * delay_unit_s_;
+    header.time_zero_s = load<std::int16_t>(b, kDelay, order_) * delay_unit_s_;
     header.sequence = next_;
     if (position_source_ != PositionSource::none) {
       const auto [x, y] = coordinates(b);
@@ -601,22 +605,22 @@ class SegyReader final : public TraceFileReader {
       float value = 0.0f;
       switch (format_.code) {
         case 1:
-          value = ibm_to_float(bytes::load_u32(b, at, order_));
+          value = ibm_to_float(load<std::uint32_t>(b, at, order_));
           break;
         case 2:
-          value = static_cast<float>(bytes::load_i32(b, at, order_));
+          value = static_cast<float>(load<std::int32_t>(b, at, order_));
           break;
         case 3:
-          value = bytes::load_i16(b, at, order_);
+          value = load<std::int16_t>(b, at, order_);
           break;
         case 5:
-          value = bytes::load_f32(b, at, order_);
+          value = load<float>(b, at, order_);
           break;
         case 6:
-          value = static_cast<float>(bytes::load_f64(b, at, order_));
+          value = static_cast<float>(load<double>(b, at, order_));
           break;
         default:
-          value = static_cast<std::int8_t>(b[at]);
+          value = load<std::int8_t>(b, at, order_);
           break;
       }
       trace.samples[i] = value;
@@ -647,7 +651,7 @@ class SegyReader final : public TraceFileReader {
   std::uint64_t file_size_ = 0;
   FileInfo info_;
   std::vector<std::string> warnings_;
-  Endian order_ = Endian::big;
+  std::endian order_ = std::endian::big;
   SampleFormat format_{};
   std::uint64_t data_offset_ = 0;
   std::uint64_t trace_bytes_ = 0;
@@ -661,18 +665,19 @@ class SegyReader final : public TraceFileReader {
   std::pair<double, double> previous_{};
   double distance_m_ = 0.0;
   bool finished_ = false;
-  std::vector<unsigned char> buffer_;
+  std::vector<std::byte> buffer_;
 };
 
 // ASCII, 40 card images of 80 characters; characters outside printable ASCII become '?'.
-std::array<unsigned char, kTextSize> make_text_header(const FileInfo& like) {
-  std::array<unsigned char, kTextSize> text{};
-  text.fill(' ');
+std::array<std::byte, kTextSize> make_text_header(const FileInfo& like) {
+  std::array<std::byte, kTextSize> text{};
+  text.fill(std::byte{' '});
   const auto line = [&text](std::size_t number, std::string content) {
     content = (number < 10 ? "C0" : "C") + std::to_string(number) + ' ' + content;
     for (std::size_t i = 0; i < std::min<std::size_t>(content.size(), 80); ++i) {
-      const unsigned char c = static_cast<unsigned char>(content[i]);
-      text[(number - 1) * 80 + i] = (c >= 0x20 && c < 0x7F) ? c : '?';
+      const auto c = static_cast<unsigned char>(content[i]);
+      text[(number - 1) * 80 + i] =
+          std::byte{(c >= 0x20 && c < 0x7F) ? c : static_cast<unsigned char>('?')};
     }
   };
   line(1, "SEG-Y REV 2.0 WRITTEN BY DEMINER (GPR DATA)");
@@ -715,25 +720,25 @@ class SegyWriter final : public TraceFileWriter {
     file_.open(path, std::ios::binary | std::ios::trunc);
     if (!file_) throw IoError(path.string() + ": cannot create: " + std::strerror(errno));
 
-    std::array<unsigned char, kHeaderSize> header{};
+    std::array<std::byte, kHeaderSize> header{};
     const auto text = make_text_header(like);
     std::copy(text.begin(), text.end(), header.begin());
-    const std::span<unsigned char> h(header);
+    const std::span<std::byte> h(header);
     const double dt_us = like.dt_s * 1e6;
     dt_us_integer_ = dt_us >= 0.5 ? clamp_round<std::uint16_t>(dt_us) : 0;
-    const Endian be = Endian::big;
-    bytes::store_i16(h, 3212, 1, be);  // data traces per ensemble
-    bytes::store_uint(h, kInterval, 2, dt_us_integer_, be);
-    bytes::store_uint(h, kSamples, 2, samples_ <= 0xFFFF ? samples_ : 0, be);
-    bytes::store_i16(h, kFormat, 5, be);
-    bytes::store_i16(h, kMeasurementSystem, 1, be);
-    bytes::store_i32(h, kExtSamples, static_cast<std::int32_t>(samples_), be);
-    bytes::store_f64(h, kExtInterval, dt_us, be);
-    bytes::store_uint(h, kByteOrder, 4, kByteOrderConstant, be);
-    h[kRevision] = 2;
-    h[kRevision + 1] = 0;
-    bytes::store_i16(h, kFixedLength, 1, be);
-    bytes::store_u64(h, kFirstTraceOffset, kHeaderSize, be);
+    store_be<std::int16_t>(h, 3212, 1);  // data traces per ensemble
+    store_be<std::uint16_t>(h, kInterval, dt_us_integer_);
+    store_be<std::uint16_t>(h, kSamples,
+                            static_cast<std::uint16_t>(samples_ <= 0xFFFF ? samples_ : 0));
+    store_be<std::int16_t>(h, kFormat, 5);
+    store_be<std::int16_t>(h, kMeasurementSystem, 1);
+    store_be<std::int32_t>(h, kExtSamples, static_cast<std::int32_t>(samples_));
+    store_be<double>(h, kExtInterval, dt_us);
+    store_be<std::uint32_t>(h, kByteOrder, kByteOrderConstant);
+    h[kRevision] = std::byte{2};
+    h[kRevision + 1] = std::byte{0};
+    store_be<std::int16_t>(h, kFixedLength, 1);
+    store_be<std::uint64_t>(h, kFirstTraceOffset, kHeaderSize);
     put(header);
     buffer_.resize(kTraceHeaderSize + 4 * samples_);
   }
@@ -752,26 +757,26 @@ class SegyWriter final : public TraceFileWriter {
                                   std::to_string(trace.samples.size()) +
                                   " samples, the file's header says " + std::to_string(samples_));
     }
-    const std::span<unsigned char> t(buffer_);
-    std::fill(buffer_.begin(), buffer_.end(), 0);
-    const Endian be = Endian::big;
+    const std::span<std::byte> t(buffer_);
+    std::fill(buffer_.begin(), buffer_.end(), std::byte{0});
     const auto sequence = static_cast<std::int32_t>(std::min<std::uint64_t>(
         count_ + 1, static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())));
-    bytes::store_i32(t, kTraceSequenceLine, sequence, be);
-    bytes::store_i32(t, kTraceSequenceFile, sequence, be);
-    bytes::store_i16(t, kTraceId, 1, be);
+    store_be<std::int32_t>(t, kTraceSequenceLine, sequence);
+    store_be<std::int32_t>(t, kTraceSequenceFile, sequence);
+    store_be<std::int16_t>(t, kTraceId, 1);
     if (positions_) {
       const auto mm = clamp_round<std::int32_t>(trace.header.position_m * 1000.0);
-      bytes::store_i16(t, kCoordinateScalar, -1000, be);
-      bytes::store_i32(t, kSourceX, mm, be);
-      bytes::store_i32(t, kGroupX, mm, be);
-      bytes::store_i16(t, kCoordinateUnits, 1, be);
+      store_be<std::int16_t>(t, kCoordinateScalar, -1000);
+      store_be<std::int32_t>(t, kSourceX, mm);
+      store_be<std::int32_t>(t, kGroupX, mm);
+      store_be<std::int16_t>(t, kCoordinateUnits, 1);
     }
-    bytes::store_i16(t, kDelay, clamp_round<std::int16_t>(trace.header.time_zero_s * 1e3), be);
-    bytes::store_uint(t, kTraceSamples, 2, samples_ <= 0xFFFF ? samples_ : 0, be);
-    bytes::store_uint(t, kTraceInterval, 2, dt_us_integer_, be);
+    store_be<std::int16_t>(t, kDelay, clamp_round<std::int16_t>(trace.header.time_zero_s * 1e3));
+    store_be<std::uint16_t>(t, kTraceSamples,
+                            static_cast<std::uint16_t>(samples_ <= 0xFFFF ? samples_ : 0));
+    store_be<std::uint16_t>(t, kTraceInterval, dt_us_integer_);
     for (std::size_t i = 0; i < samples_; ++i) {
-      bytes::store_f32(t, kTraceHeaderSize + 4 * i, trace.samples[i], be);
+      store_be<float>(t, kTraceHeaderSize + 4 * i, trace.samples[i]);
     }
     put(buffer_);
     ++count_;
@@ -780,8 +785,8 @@ class SegyWriter final : public TraceFileWriter {
   void close() override {
     if (closed_) return;
     closed_ = true;
-    std::array<unsigned char, 8> count{};
-    bytes::store_u64(count, 0, count_, Endian::big);
+    std::array<std::byte, 8> count{};
+    store_be<std::uint64_t>(count, 0, count_);
     file_.seekp(static_cast<std::streamoff>(kTraceCount));
     put(count);
     file_.close();
@@ -789,7 +794,7 @@ class SegyWriter final : public TraceFileWriter {
   }
 
  private:
-  void put(std::span<const unsigned char> data) {
+  void put(std::span<const std::byte> data) {
     file_.write(reinterpret_cast<const char*>(data.data()),
                 static_cast<std::streamsize>(data.size()));
     if (!file_) throw IoError(path_.string() + ": write failed: " + std::strerror(errno));
@@ -802,23 +807,22 @@ class SegyWriter final : public TraceFileWriter {
   std::uint16_t dt_us_integer_ = 0;
   std::uint64_t count_ = 0;
   bool closed_ = false;
-  std::vector<unsigned char> buffer_;
+  std::vector<std::byte> buffer_;
 };
 
 }  // namespace
 
 bool looks_like_segy(std::span<const std::byte> first_bytes) noexcept {
   if (first_bytes.size() < kHeaderSize) return false;
-  const std::span<const unsigned char> h(reinterpret_cast<const unsigned char*>(first_bytes.data()),
-                                         first_bytes.size());
+  const std::span<const std::byte> h = first_bytes;
   if (guess_encoding(h.first(kTextSize)).text_fraction < 0.75) return false;
-  const std::uint32_t constant = bytes::load_u32(h, kByteOrder, Endian::big);
-  const Endian order = constant == 0x04030201u ? Endian::little : Endian::big;
+  const std::uint32_t constant = load<std::uint32_t>(h, kByteOrder, std::endian::big);
+  const std::endian order = constant == 0x04030201u ? std::endian::little : std::endian::big;
   if (constant == kByteOrderConstant || constant == 0x04030201u) {
-    return find_format(bytes::load_i16(h, kFormat, order)) != nullptr;
+    return find_format(load<std::int16_t>(h, kFormat, order)) != nullptr;
   }
-  return find_format(bytes::load_i16(h, kFormat, Endian::big)) != nullptr ||
-         find_format(bytes::load_i16(h, kFormat, Endian::little)) != nullptr;
+  return find_format(load<std::int16_t>(h, kFormat, std::endian::big)) != nullptr ||
+         find_format(load<std::int16_t>(h, kFormat, std::endian::little)) != nullptr;
 }
 
 std::unique_ptr<TraceFileReader> open_segy(const std::filesystem::path& path,

@@ -7,14 +7,16 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "deminer/drivers/byte_order.hpp"
 #include "deminer/dsp/core/error.hpp"
-#include "mala_bytes.hpp"
+#include "text_header.hpp"
 
 namespace deminer::sim::formats {
 namespace {
@@ -24,6 +26,7 @@ using detail::format_error;
 using detail::iequals;
 using detail::TextField;
 using detail::TextHeader;
+using drivers::load_le;
 
 constexpr std::size_t kTraceHeaderBytes = 128;
 // Words (float32) of the trace header that we use.
@@ -33,8 +36,8 @@ constexpr std::size_t kWordBytesPerPoint = 5;
 constexpr std::size_t kWordIntervalPs = 6;
 constexpr std::size_t kWordTimeOfDay = 23;
 
-float word(const std::byte* header, std::size_t index) noexcept {
-  return detail::load_le_f32(header + 4 * index);
+float word(std::span<const std::byte> header, std::size_t index) noexcept {
+  return load_le<float>(header, 4 * index);
 }
 
 std::optional<double> metres_per_unit(std::string_view unit) noexcept {
@@ -106,7 +109,7 @@ class Dt1Reader final : public TraceFileReader {
       return end(trace);
     }
 
-    const std::byte* header = buffer_.data();
+    const std::span<const std::byte> header(buffer_);
     trace.header = {};
     trace.header.dt_s = info_.dt_s;
     trace.header.time_zero_s = info_.time_zero_s;
@@ -119,11 +122,11 @@ class Dt1Reader final : public TraceFileReader {
 
     const std::size_t n = info_.samples_per_trace;
     trace.samples.resize(n);
-    const std::byte* data = header + kTraceHeaderBytes;
+    const std::span<const std::byte> data = header.subspan(kTraceHeaderBytes);
     if (bytes_per_point_ == 2) {
-      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = detail::load_le_i16(data + 2 * i);
+      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = load_le<std::int16_t>(data, 2 * i);
     } else {
-      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = detail::load_le_f32(data + 4 * i);
+      for (std::size_t i = 0; i < n; ++i) trace.samples[i] = load_le<float>(data, 4 * i);
     }
     ++index_;
     return true;
@@ -170,9 +173,9 @@ bool looks_like_sensors_software_dt1(std::span<const std::byte> first_bytes) noe
   const auto whole_in = [](float v, float lo, float hi) {
     return v >= lo && v <= hi && v == std::floor(v);
   };
-  const float bytes = word(first_bytes.data(), kWordBytesPerPoint);
-  return whole_in(word(first_bytes.data(), 0), 0.0F, 1e9F) &&
-         whole_in(word(first_bytes.data(), kWordPoints), 1.0F, 1048576.0F) &&
+  const float bytes = word(first_bytes, kWordBytesPerPoint);
+  return whole_in(word(first_bytes, 0), 0.0F, 1e9F) &&
+         whole_in(word(first_bytes, kWordPoints), 1.0F, 1048576.0F) &&
          (bytes == 2.0F || bytes == 4.0F);
 }
 
@@ -266,14 +269,14 @@ std::unique_ptr<TraceFileReader> open_sensors_software_dt1(const fs::path& path)
   std::size_t bytes_per_point = 2;  // an empty .DT1: no samples to decode
   const auto first = first_trace_header(dt1_path);
   if (first) {
-    const float points_word = word(first->data(), kWordPoints);
+    const float points_word = word(*first, kWordPoints);
     if (points_word != 0.0F && points_word != static_cast<float>(points)) {
       throw format_error(
           dt1_path, 4 * kWordPoints, "number of points (trace 0 header)",
           std::to_string(points) + " (NUMBER OF PTS/TRC in " + hd_path.filename().string() + ")",
           number_text(points_word));
     }
-    const float bytes_word = word(first->data(), kWordBytesPerPoint);
+    const float bytes_word = word(*first, kWordBytesPerPoint);
     const std::optional<std::size_t> from_header =
         bytes_word == 2.0F || bytes_word == 4.0F
             ? std::optional<std::size_t>(static_cast<std::size_t>(bytes_word))
@@ -294,7 +297,7 @@ std::unique_ptr<TraceFileReader> open_sensors_software_dt1(const fs::path& path)
                              std::to_string(points) + " x 2 or 4) bytes",
                          number_text(bytes_word) + " and " + std::to_string(size) + " bytes");
     }
-    const float interval_ps = word(first->data(), kWordIntervalPs);
+    const float interval_ps = word(*first, kWordIntervalPs);
     info.fields.emplace_back("trace header word 6 (sample interval, ps)", number_text(interval_ps));
     const double expected_ps = info.dt_s * 1e12;
     if (interval_ps > 0.0F && std::abs(interval_ps - expected_ps) > 0.005 * expected_ps &&

@@ -1,13 +1,11 @@
-// Private helpers of the Sensors & Software DT1/HD and MALA RD3/RD7/RAD readers: little-endian
-// decoding, "KEY = value" / "KEY:value" text headers, FormatError messages and companion files.
+// Private helpers of the Sensors & Software DT1/HD and MALA RD3/RD7/RAD readers: "KEY = value" /
+// "KEY:value" text headers, FormatError messages, companion files and a front-to-back binary file.
 //
 // Why here: both formats pair a headerless (or nearly headerless) binary file with a small text
 // header, and every error must name the file, the byte offset, the field, what was expected and
-// what was found. Decoding goes byte by byte (no pointer casts), so a big-endian host reads the
-// same numbers.
+// what was found. Their sample bytes are decoded with deminer/drivers/byte_order.hpp.
 #pragma once
 
-#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cstddef>
@@ -27,23 +25,6 @@
 #include "deminer/dsp/core/error.hpp"
 
 namespace deminer::sim::formats::detail {
-
-[[nodiscard]] inline std::uint32_t load_le_u32(const std::byte* p) noexcept {
-  return std::uint32_t{std::to_integer<std::uint8_t>(p[0])} |
-         std::uint32_t{std::to_integer<std::uint8_t>(p[1])} << 8 |
-         std::uint32_t{std::to_integer<std::uint8_t>(p[2])} << 16 |
-         std::uint32_t{std::to_integer<std::uint8_t>(p[3])} << 24;
-}
-[[nodiscard]] inline std::int16_t load_le_i16(const std::byte* p) noexcept {
-  return static_cast<std::int16_t>(std::to_integer<std::uint16_t>(p[0]) |
-                                   std::to_integer<std::uint16_t>(p[1]) << 8);
-}
-[[nodiscard]] inline std::int32_t load_le_i32(const std::byte* p) noexcept {
-  return static_cast<std::int32_t>(load_le_u32(p));
-}
-[[nodiscard]] inline float load_le_f32(const std::byte* p) noexcept {
-  return std::bit_cast<float>(load_le_u32(p));
-}
 
 // "FILE: byte OFFSET, field FIELD: expected EXPECTED, found FOUND".
 [[nodiscard]] inline FormatError format_error(const std::filesystem::path& file,
