@@ -11,6 +11,7 @@
 
 #include "deminer/drivers/link/recording.hpp"
 #include "link_test_support.hpp"
+#include "scratch_dir.hpp"
 
 using namespace deminer::drivers::link;
 using deminer::IoError;
@@ -21,15 +22,6 @@ namespace {
 
 class Recording : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ =
-        std::filesystem::path(::testing::TempDir()) / (std::string("deminer_link_") + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::filesystem::path file(const std::string& name) const { return dir_ / name; }
 
   static Bytes read_all(const std::filesystem::path& p) {
@@ -45,7 +37,7 @@ class Recording : public ::testing::Test {
               static_cast<std::streamsize>(bytes.size()));
   }
 
-  std::filesystem::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 DeviceDescription device() {

@@ -17,6 +17,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/gprmax.hpp"
+#include "scratch_dir.hpp"
 
 using namespace deminer::sim::formats;
 using deminer::FormatError;
@@ -118,14 +119,6 @@ class H5Writer {
 
 class Gprmax : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("deminer_gprmax_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // A merged B-scan in gprMax 3.1 style with the new attribute names: 40 samples × 6 traces,
   // receivers rx1 and rx2.
   fs::path merged(const std::string& name = "merged.out") const {
@@ -148,7 +141,7 @@ class Gprmax : public ::testing::Test {
     return path;
   }
 
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 std::vector<Trace> read_all(TraceFileReader& reader) {

@@ -21,6 +21,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/gssi_dzt.hpp"
+#include "scratch_dir.hpp"
 
 using namespace deminer::sim::formats;
 using deminer::FormatError;
@@ -134,15 +135,6 @@ std::string nmea(const std::string& body) {
 
 class Dzt : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ =
-        std::filesystem::path(::testing::TempDir()) / (std::string("deminer_dzt_") + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::filesystem::path write(const std::string& name, const Bytes& bytes) const {
     const auto p = dir_ / name;
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -179,7 +171,7 @@ class Dzt : public ::testing::Test {
     return "";
   }
 
-  std::filesystem::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 // ---- the shared file ----------------------------------------------------------------------

@@ -16,6 +16,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/mala.hpp"
+#include "scratch_dir.hpp"
 
 using deminer::FormatError;
 using deminer::IoError;
@@ -144,15 +145,6 @@ std::int32_t value(std::size_t trace, std::size_t i, bool wide) {
 
 class Mala : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("deminer_mala_") +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& bytes) const {
     std::ofstream(dir_ / name, std::ios::binary) << bytes;
     return dir_ / name;
@@ -174,7 +166,7 @@ class Mala : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 TEST_F(Mala, Rd7Int32) {

@@ -17,6 +17,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/segy.hpp"
+#include "scratch_dir.hpp"
 
 using namespace deminer::sim::formats;
 using deminer::FormatError;
@@ -133,14 +134,6 @@ Bytes build(const Spec& s) {
 
 class Segy : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("deminer_segy_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const Bytes& bytes, const std::string& name = "synthetic.sgy") const {
     const fs::path p = dir_ / name;
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -168,7 +161,7 @@ class Segy : public ::testing::Test {
     return "";
   }
 
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 bool has_convention(const FileInfo& info, const std::string& text) {

@@ -16,6 +16,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/sensors_software_dt1.hpp"
+#include "scratch_dir.hpp"
 
 using deminer::FormatError;
 using deminer::IoError;
@@ -68,15 +69,6 @@ float sample_value(int trace, int i) { return static_cast<float>(trace * 100 - i
 
 class Dt1 : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("deminer_dt1_") +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& bytes) const {
     std::ofstream(dir_ / name, std::ios::binary) << bytes;
     return dir_ / name;
@@ -110,7 +102,7 @@ class Dt1 : public ::testing::Test {
             "STEP SIZE USED     = 0.5"};
   }
 
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 // file,what,trace,index,value rows of the reference CSV.

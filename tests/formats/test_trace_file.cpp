@@ -8,6 +8,7 @@
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace deminer::sim::formats;
@@ -16,15 +17,7 @@ namespace {
 
 class TraceFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("deminer_trace_file_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 TEST_F(TraceFile, DeminerRecordingRoundTripsThroughTheGenericInterface) {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,17 +34,9 @@ Result run(const std::string& arguments, bool merge_stderr = true) {
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("deminer_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  fs::path dir_;
+  deminer::test::ScratchDir dir_;
 };
 
 TEST_F(Cli, SimulateThenReplayFindsEveryTargetWithin2cm) {
