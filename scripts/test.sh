@@ -7,6 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/setup.sh"
 if [[ "${1:-}" == "--sanitize" ]]; then
   build="$root/build-sanitize"
+  export LSAN_OPTIONS="suppressions=$root/tests/support/lsan_suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
   "$root/scripts/build.sh" "$build" -DDEMINER_SANITIZE=ON -DDEMINER_FFT=kissfft \
     -DDEMINER_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Debug
 else
