@@ -19,6 +19,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <type_traits>
@@ -47,6 +48,13 @@ using UnsignedOfSize = std::conditional_t<
 template <ByteOrderValue T>
 [[nodiscard]] constexpr T load(std::span<const std::byte> bytes, std::size_t offset,
                                std::endian order) noexcept {
+  if (!std::is_constant_evaluated() && order == std::endian::native) {
+    // Same order as the host: one (possibly unaligned, well-defined) copy, which compilers turn
+    // into a plain load and vectorise in sample loops. The byte loop below is the reference.
+    T value;
+    std::memcpy(&value, bytes.data() + offset, sizeof(T));
+    return value;
+  }
   using U = byte_order_detail::UnsignedOfSize<sizeof(T)>;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < sizeof(T); ++i) {
@@ -70,6 +78,10 @@ template <ByteOrderValue T>
 template <ByteOrderValue T>
 constexpr void store(std::span<std::byte> bytes, std::size_t offset, std::type_identity_t<T> value,
                      std::endian order) noexcept {
+  if (!std::is_constant_evaluated() && order == std::endian::native) {
+    std::memcpy(bytes.data() + offset, &value, sizeof(T));
+    return;
+  }
   using U = byte_order_detail::UnsignedOfSize<sizeof(T)>;
   std::uint64_t bits = std::bit_cast<U>(value);
   for (std::size_t i = 0; i < sizeof(T); ++i) {
