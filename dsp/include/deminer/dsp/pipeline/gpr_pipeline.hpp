@@ -8,8 +8,8 @@
 // rejected_traces()). The background-removed signal and the envelope of the last processed
 // trace stay readable (for pictures) until the next call.
 // Latency: a detection is written with the trace that confirms its peak (see
-// energy_detector.hpp); flush() at the end of data reports a peak not yet confirmed. The background removal needs about
-// window_traces traces to settle (see background_removal.hpp).
+// energy_detector.hpp); flush() at the end of data reports a peak not yet confirmed. The background
+// removal needs about window_traces traces to settle (see background_removal.hpp).
 #pragma once
 
 #include <cstddef>
