@@ -11,6 +11,7 @@
 #include "allocation_counter.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "scene_replay.hpp"
 
 using deminer::dsp::Detection;
 using deminer::dsp::GprPipeline;
@@ -27,29 +28,9 @@ GprPipeline::Config pipeline_config_for(const GprSceneConfig& scene) {
   return config;
 }
 
-std::vector<TraceView> views_of(const deminer::sim::SimulatedScene& scene) {
-  std::vector<TraceView> views;
-  for (const auto& trace : scene.traces) views.push_back(trace.view());
-  return views;
-}
-
-// Feeds the traces in chunks of `chunk` through the batch interface, then flushes.
-std::vector<Detection> run(GprPipeline& pipeline, const std::vector<TraceView>& views,
-                           std::size_t chunk) {
-  std::vector<Detection> out(views.size() + 1);
-  std::size_t count = 0;
-  for (std::size_t first = 0; first < views.size(); first += chunk) {
-    const auto batch = std::span(views).subspan(first, std::min(chunk, views.size() - first));
-    count += pipeline.process(batch, std::span(out).subspan(count));
-  }
-  count += pipeline.flush(std::span(out).subspan(count));
-  out.resize(count);
-  return out;
-}
-
 std::vector<Detection> detect(const deminer::sim::SimulatedScene& scene) {
   GprPipeline pipeline(pipeline_config_for(scene.config));
-  return run(pipeline, views_of(scene), 1);
+  return deminer::test::run_in_chunks(pipeline, deminer::test::views_of(scene), 1);
 }
 
 // Every target found exactly once within 2 cm in position and depth, and nothing else.

@@ -8,6 +8,7 @@
 #include "allocation_counter.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "scene_replay.hpp"
 
 using deminer::dsp::Detection;
 using deminer::dsp::GprPipeline;
@@ -15,34 +16,15 @@ using deminer::dsp::TraceView;
 
 namespace {
 
-std::vector<TraceView> views_of(const deminer::sim::SimulatedScene& scene) {
-  std::vector<TraceView> views;
-  for (const auto& trace : scene.traces) views.push_back(trace.view());
-  return views;
-}
-
 bool same(const Detection& a, const Detection& b) {
   return a.position_m == b.position_m && a.depth_m == b.depth_m && a.time_s == b.time_s &&
          a.score == b.score && a.sequence == b.sequence && a.timestamp_ns == b.timestamp_ns &&
          a.channel == b.channel && a.sensor == b.sensor;
 }
 
-std::vector<Detection> run_in_chunks(GprPipeline& pipeline, const std::vector<TraceView>& views,
-                                     std::size_t chunk) {
-  std::vector<Detection> out(views.size() + 1);
-  std::size_t count = 0;
-  for (std::size_t first = 0; first < views.size(); first += chunk) {
-    const auto batch = std::span(views).subspan(first, std::min(chunk, views.size() - first));
-    count += pipeline.process(batch, std::span(out).subspan(count));
-  }
-  count += pipeline.flush(std::span(out).subspan(count));
-  out.resize(count);
-  return out;
-}
-
 TEST(GprPipeline, ChunkSizeDoesNotChangeDetections) {
   const auto scene = deminer::sim::simulate_gpr_scene(deminer::sim::default_gpr_scene());
-  const auto views = views_of(scene);
+  const auto views = deminer::test::views_of(scene);
   GprPipeline pipeline(GprPipeline::default_config());
   std::vector<Detection> reference;
   std::array<Detection, 1> one;
@@ -53,7 +35,7 @@ TEST(GprPipeline, ChunkSizeDoesNotChangeDetections) {
   ASSERT_EQ(reference.size(), 3u);
   for (std::size_t chunk : {1u, 2u, 7u, 33u, 1000u}) {
     pipeline.reset();  // also proves reset() restores the initial state
-    const auto detections = run_in_chunks(pipeline, views, chunk);
+    const auto detections = deminer::test::run_in_chunks(pipeline, views, chunk);
     ASSERT_EQ(detections.size(), reference.size()) << "chunk " << chunk;
     for (std::size_t i = 0; i < reference.size(); ++i) {
       EXPECT_TRUE(same(detections[i], reference[i])) << "chunk " << chunk << " detection " << i;
@@ -63,7 +45,7 @@ TEST(GprPipeline, ChunkSizeDoesNotChangeDetections) {
 
 TEST(GprPipeline, WholeSceneAllocatesNothing) {
   const auto scene = deminer::sim::simulate_gpr_scene(deminer::sim::default_gpr_scene());
-  const auto views = views_of(scene);
+  const auto views = deminer::test::views_of(scene);
   GprPipeline pipeline(GprPipeline::default_config());
   std::array<Detection, 4> out;
   std::size_t count = 0;
