@@ -6,7 +6,8 @@ namespace deminer::dsp {
 
 namespace {
 // Bisection halves the bracket each step; 100 steps reach the resolution of a double for any
-// bracket a survey can produce.
+// bracket a survey can produce. The loops stop earlier, as soon as the midpoint no longer falls
+// strictly inside the bracket (the bracket is as narrow as doubles allow).
 constexpr int bisection_steps = 100;
 
 // sin of the angle from the vertical of a segment with horizontal run `run` and vertical `rise`.
@@ -26,8 +27,9 @@ RayLeg refracted_leg(double horizontal_m, double height_m, double depth_m,
   // refraction offset u, negative at u = 0 and positive at u = horizontal_m.
   double lo = 0.0;
   double hi = horizontal_m;
-  for (int step = 0; step < bisection_steps && lo < hi; ++step) {
+  for (int step = 0; step < bisection_steps; ++step) {
     const double u = 0.5 * (lo + hi);
+    if (!(lo < u && u < hi)) break;
     const double mismatch = sine(u, height_m) / speed_of_light_m_per_s -
                             sine(horizontal_m - u, depth_m) / soil_velocity;
     (mismatch < 0.0 ? lo : hi) = u;
@@ -43,8 +45,10 @@ double two_way_time_s(const AntennaGeometry& g, double lateral_m, double depth_m
   const double half_offset = 0.5 * g.antenna_offset_m;
   const double tx = std::abs(lateral_m - half_offset);
   const double rx = std::abs(lateral_m + half_offset);
-  return refracted_leg(tx, g.antenna_height_m, depth_m, v).time_s +
-         refracted_leg(rx, g.antenna_height_m, depth_m, v).time_s;
+  const double tx_time = refracted_leg(tx, g.antenna_height_m, depth_m, v).time_s;
+  // Above the object (the apex, where depths are inverted) both legs are the same ray.
+  return tx == rx ? 2.0 * tx_time
+                  : tx_time + refracted_leg(rx, g.antenna_height_m, depth_m, v).time_s;
 }
 
 double surface_two_way_time_s(const AntennaGeometry& g) noexcept {
@@ -59,8 +63,9 @@ double depth_from_apex_time_m(const AntennaGeometry& g, double time_s,
   double hi = max_depth_m;
   if (time_s <= two_way_time_s(g, 0.0, lo)) return lo;
   if (time_s >= two_way_time_s(g, 0.0, hi)) return hi;
-  for (int step = 0; step < bisection_steps && lo < hi; ++step) {
+  for (int step = 0; step < bisection_steps; ++step) {
     const double depth = 0.5 * (lo + hi);
+    if (!(lo < depth && depth < hi)) break;
     (two_way_time_s(g, 0.0, depth) < time_s ? lo : hi) = depth;
   }
   return 0.5 * (lo + hi);
