@@ -24,13 +24,6 @@ class Recording : public ::testing::Test {
  protected:
   std::filesystem::path file(const std::string& name) const { return dir_ / name; }
 
-  static Bytes read_all(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Bytes out(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) out[i] = static_cast<std::byte>(s[i]);
-    return out;
-  }
   static void write_all(const std::filesystem::path& p, std::span<const std::byte> bytes) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()),
@@ -105,7 +98,7 @@ TEST_F(Recording, RoundTrip) {
   const auto traces = make_traces(50, 1);
   const auto p = write_recording(file("a.dmr"), traces);
 
-  const Bytes bytes = read_all(p);
+  const Bytes bytes = deminer::test::read_file_bytes(p);
   const Bytes magic{std::byte{'D'}, std::byte{'M'}, std::byte{'N'}, std::byte{'R'},
                     std::byte{'R'}, std::byte{'E'}, std::byte{'C'}, std::byte{0}};
   EXPECT_TRUE(std::equal(magic.begin(), magic.end(), bytes.begin()));
@@ -158,7 +151,7 @@ TEST_F(Recording, FramesCarryFileOffsetsAndSequence) {
 
 TEST_F(Recording, TornTailYieldsEveryCompleteFrame) {
   const auto traces = make_traces(8, 3);
-  const Bytes whole = read_all(write_recording(file("whole.dmr"), traces));
+  const Bytes whole = deminer::test::read_file_bytes(write_recording(file("whole.dmr"), traces));
   std::vector<std::size_t> ends{kHeaderSize};  // end of the header, then of every frame
   for (const auto& t : traces) ends.push_back(ends.back() + 28 + 56 + 4 * t.samples.size());
   ASSERT_EQ(ends.back(), whole.size());
@@ -191,7 +184,7 @@ TEST_F(Recording, TornTailYieldsEveryCompleteFrame) {
 
 TEST_F(Recording, DamagedFrameIsSkippedWithWarnings) {
   const auto traces = make_traces(5, 4);
-  Bytes bytes = read_all(write_recording(file("d.dmr"), traces));
+  Bytes bytes = deminer::test::read_file_bytes(write_recording(file("d.dmr"), traces));
   const std::size_t third =
       kHeaderSize + 2 * 28 + 2 * 56 + 4 * (traces[0].samples.size() + traces[1].samples.size());
   bytes[third + 60] ^= std::byte{0x10};  // a payload byte of the third trace
@@ -225,7 +218,8 @@ TEST_F(Recording, BadTracePayloadIsSkippedWithAWarning) {
 }
 
 TEST_F(Recording, HeaderErrorsNameOffsetAndField) {
-  const Bytes good = read_all(write_recording(file("good.dmr"), make_traces(1, 5)));
+  const Bytes good =
+      deminer::test::read_file_bytes(write_recording(file("good.dmr"), make_traces(1, 5)));
   const auto p = file("bad.dmr");
   const auto error_with = [&](std::size_t at, std::byte value) {
     Bytes b = good;
@@ -267,7 +261,7 @@ TEST_F(Recording, HeaderErrorsNameOffsetAndField) {
 }
 
 TEST_F(Recording, EveryTruncatedHeaderIsAFormatError) {
-  const Bytes good = read_all(write_recording(file("good.dmr"), {}));
+  const Bytes good = deminer::test::read_file_bytes(write_recording(file("good.dmr"), {}));
   ASSERT_EQ(good.size(), kHeaderSize);
   const auto p = file("short.dmr");
   for (std::size_t cut = 0; cut < kHeaderSize; ++cut) {

@@ -147,13 +147,6 @@ class Dzt : public ::testing::Test {
     std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
     return p;
   }
-  static Bytes read_all(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    const std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Bytes out(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) out[i] = static_cast<std::byte>(s[i]);
-    return out;
-  }
   static std::vector<Trace> read_traces(TraceFileReader& r) {
     std::vector<Trace> traces;
     Trace t;
@@ -188,7 +181,7 @@ TEST_F(Dzt, SharedFileMatchesIndependentReading) {
   const auto path = data / ref["file"].get<std::string>();
 
   const Bytes head = [&] {
-    Bytes all = read_all(path);
+    Bytes all = deminer::test::read_file_bytes(path);
     all.resize(4096);
     return all;
   }();
@@ -604,7 +597,7 @@ TEST_P(DztRoundTrip, WriteThenReadGivesTheSameTracesAndMetadata) {
     EXPECT_EQ(writer->clamped_samples(), 0u);
   }
   // Header bytes, against the layout.
-  const Bytes b = read_all(path);
+  const Bytes b = deminer::test::read_file_bytes(path);
   ASSERT_EQ(b.size(), 1024 * channels + in.size() * nsamp * static_cast<std::size_t>(bits / 8));
   for (std::size_t c = 0; c < channels; ++c) {
     const std::size_t h = 1024 * c;
