@@ -58,6 +58,13 @@ struct Detection {
   double time_s = 0.0;         // two-way travel time of the apex echo (relative to transmit)
   std::int64_t timestamp_ns = 0;
   float score = 0.0f;  // detector statistic (e.g. envelope energy over the noise level)
+  // From the hyperbola fit of the object's echo (detect/hyperbola_fit.hpp): the soil's relative
+  // permittivity above the object and 1-sigma uncertainties. relative_permittivity == 0 when no
+  // fit was possible (then depth_m comes from the configured permittivity).
+  float relative_permittivity = 0.0f;
+  float permittivity_sigma = 0.0f;
+  float position_sigma_m = 0.0f;
+  float depth_sigma_m = 0.0f;
   ObjectClass object_class = ObjectClass::unknown;
   float confidence = 0.0f;  // 0..1, meaningful once a classifier has run
   std::array<float, max_features> feature_values{};
