@@ -7,11 +7,12 @@
 set -euo pipefail
 
 firmware=(build-essential cmake ninja-build pkg-config
-          libfftw3-dev libkissfft-dev libeigen3-dev libboost-dev libgtest-dev libbenchmark-dev)
-workstation=(libcli11-dev nlohmann-json3-dev libhdf5-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core)
+          libfftw3-dev libkissfft-dev libeigen3-dev libboost-dev nlohmann-json3-dev
+          libgtest-dev libbenchmark-dev)
+workstation=(libcli11-dev libhdf5-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core)
 # libFuzzer and the ASan/UBSan runtimes ship in libclang-rt-14-dev; llvm gives llvm-symbolizer,
 # without which sanitizer reports have no file:line.
-fuzz=(clang libclang-rt-14-dev llvm nlohmann-json3-dev libhdf5-dev)
+fuzz=(clang libclang-rt-14-dev llvm libhdf5-dev)
 
 packages=("${firmware[@]}")
 case "${1:-}" in

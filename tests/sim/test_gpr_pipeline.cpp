@@ -80,10 +80,10 @@ TEST(GprPipeline, LastTraceIsReadableAndBadTracesAreCounted) {
 
 TEST(GprPipeline, RejectsBadConfig) {
   auto config = GprPipeline::default_config();
-  config.dewow.window_samples = 40;
+  config.find_stage<deminer::dsp::Dewow::Config>()->window_samples = 40;
   EXPECT_THROW(GprPipeline{config}, std::invalid_argument);
   config = GprPipeline::default_config();
-  config.detector.trigger_ratio = 0.5f;
+  std::get<deminer::dsp::CfarDetector::Config>(config.detector).trigger_ratio = 0.5f;
   EXPECT_THROW(GprPipeline{config}, std::invalid_argument);
 }
 

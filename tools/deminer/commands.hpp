@@ -16,5 +16,7 @@ Command add_simulate_command(CLI::App& app);
 Command add_replay_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_convert_command(CLI::App& app);
+Command add_serve_command(CLI::App& app);
+Command add_run_command(CLI::App& app);
 
 }  // namespace deminer::tools

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       deminer::tools::add_replay_command(app),
       deminer::tools::add_info_command(app),
       deminer::tools::add_convert_command(app),
+      deminer::tools::add_serve_command(app),
+      deminer::tools::add_run_command(app),
   };
 
   try {

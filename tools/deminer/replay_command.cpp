@@ -17,7 +17,10 @@
 #include "bscan_picture.hpp"
 #include "commands.hpp"
 #include "deminer/dsp/core/error.hpp"
+#include "deminer/dsp/detect/features.hpp"
+#include "deminer/dsp/gpr/gain.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
 #include "open_options.hpp"
@@ -31,6 +34,9 @@ struct ReplayOptions {
   std::string recording_path;
   std::string truth_path;
   std::string picture_path;
+  std::string config_path;
+  std::string background_path;
+  bool print_config = false;
   bool json = false;
   unsigned channel = 0;
   std::optional<double> relative_permittivity;
@@ -84,11 +90,24 @@ std::string read_text_file(const std::string& path) {
   return text.str();
 }
 
+// Without a centre frequency in the file, assume the common 10 to 13 samples per period.
+double centre_frequency_hz(const sim::formats::FileInfo& info) {
+  const double sampling_hz = 1.0 / info.dt_s;
+  return std::min(info.antenna_frequency_hz.value_or(sampling_hz / 13.0), 0.3 * sampling_hz);
+}
+
 dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
                                          const sim::formats::FileInfo& info) {
-  auto config = dsp::GprPipeline::default_config();
-  if (info.samples_per_trace > 0) config.samples_per_trace = info.samples_per_trace;
-  auto& geometry = config.detector.geometry;
+  dsp::GprPipeline::Config config;
+  if (!options.config_path.empty()) {
+    config = dsp::gpr_pipeline_config_from_json(read_text_file(options.config_path),
+                                                options.config_path);
+    if (info.samples_per_trace > 0) config.samples_per_trace = info.samples_per_trace;
+  } else {
+    config = dsp::GprPipeline::default_config_for(centre_frequency_hz(info), info.dt_s,
+                                                  info.samples_per_trace);
+  }
+  auto& geometry = config.geometry();
   if (options.relative_permittivity)
     geometry.relative_permittivity = *options.relative_permittivity;
   if (options.antenna_height_m) geometry.antenna_height_m = *options.antenna_height_m;
@@ -96,19 +115,92 @@ dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
   return config;
 }
 
+// Pictures wider than this many traces are decimated (constant memory on long surveys).
+constexpr std::size_t max_picture_traces = 4000;
+
+// The mean trace of a recording of empty ground (or air): the stored background.
+std::vector<float> mean_trace(const ReplayOptions& options, std::size_t samples) {
+  const auto reader = sim::formats::open_trace_file(options.background_path, options.open);
+  std::vector<double> sum(samples);
+  std::size_t count = 0;
+  dsp::Trace trace;
+  while (reader->next_trace(trace)) {
+    if (trace.header.channel != options.channel || trace.samples.size() != samples) continue;
+    for (std::size_t i = 0; i < samples; ++i) sum[i] += trace.samples[i];
+    ++count;
+  }
+  if (count == 0) {
+    throw ConfigError("replay: --background " + options.background_path + " has no trace of " +
+                      std::to_string(samples) + " samples in channel " +
+                      std::to_string(options.channel));
+  }
+  std::vector<float> mean(samples);
+  for (std::size_t i = 0; i < samples; ++i) {
+    mean[i] = static_cast<float>(sum[i] / static_cast<double>(count));
+  }
+  return mean;
+}
+
+bool has_reference_background(const dsp::GprPipeline::Config& config) {
+  for (const auto& stage : config.stages) {
+    const auto* background = std::get_if<dsp::BackgroundRemoval::Config>(&stage);
+    if (background != nullptr && background->mode == dsp::BackgroundRemoval::Mode::reference) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string describe_chain(const dsp::GprPipeline::Config& config) {
+  std::string text;
+  for (const auto& stage : config.stages) {
+    text += (text.empty() ? "" : ", ") + std::string(dsp::stage_type_name(stage));
+  }
+  return text + (text.empty() ? "" : ", ") + std::string(dsp::detector_type_name(config.detector));
+}
+
+// Collects what leaves the pipeline's stages for the picture, with a display AGC (per trace,
+// over about four periods) so that deep, weak reflections stay visible; detection never sees it.
+class PictureCollector final : public dsp::GprPipeline::Observer {
+ public:
+  PictureCollector(std::size_t samples, std::size_t agc_window)
+      : traces_(samples, max_picture_traces), agc_({agc_window | 1U, 1.0, 1e-12, 1e6}, samples),
+        display_(samples) {}
+  void on_trace(const dsp::TraceHeader& header, std::span<const float> signal,
+                std::span<const float> /*envelope*/) noexcept override {
+    if (traces_.traces() == 0) first_ = header;
+    agc_.process(signal, std::span(display_).first(signal.size()));
+    traces_.add(std::span(display_).first(signal.size()), header.position_m);
+  }
+  BscanAccumulator& traces() noexcept { return traces_; }
+  const dsp::TraceHeader& first_header() const noexcept { return first_; }
+
+ private:
+  BscanAccumulator traces_;
+  dsp::AgcGain agc_;
+  std::vector<float> display_;
+  dsp::TraceHeader first_;
+};
+
 void print_table(const ReplayOptions& options, std::size_t trace_count,
                  const std::vector<dsp::Detection>& detections, const std::vector<Match>& matches,
                  const std::vector<const sim::GprTruthTarget*>& missed, bool have_truth) {
   std::printf("%s: %zu traces, %zu detections\n", options.recording_path.c_str(), trace_count,
               detections.size());
   if (detections.empty()) return;
-  std::printf("\n  #  position_m  depth_m  time_ns   score");
+  std::printf("\n  #  position_m  depth_m  time_ns   score  fitted_er");
   if (have_truth) std::printf("  | truth x_m  depth_m  | error_x_cm  error_depth_cm");
   std::printf("\n");
   for (std::size_t i = 0; i < detections.size(); ++i) {
     const auto& d = detections[i];
-    std::printf("%3zu  %10.3f  %7.3f  %7.3f  %6.1f", i + 1, d.position_m, d.depth_m, d.time_s * 1e9,
+    std::printf("%3zu  %10.3f  %7.3f  %7.3f  %6.0f", i + 1, d.position_m, d.depth_m, d.time_s * 1e9,
                 static_cast<double>(d.score));
+    if (d.relative_permittivity > 0.0f) {
+      std::printf("  %4.1f±%-4.1f", static_cast<double>(d.relative_permittivity),
+                  static_cast<double>(d.permittivity_sigma));
+    } else {
+      std::printf("  %-9s", "-");
+    }
     if (have_truth) {
       if (matches[i].target != nullptr) {
         std::printf("  |  %8.3f  %7.3f  |  %+9.2f  %+14.2f", matches[i].target->x_m,
@@ -142,6 +234,16 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
     nlohmann::json item = {{"position_m", d.position_m}, {"depth_m", d.depth_m},
                            {"time_s", d.time_s},         {"score", d.score},
                            {"sequence", d.sequence},     {"channel", d.channel}};
+    if (d.relative_permittivity > 0.0f) {
+      item["fit"] = {{"relative_permittivity", d.relative_permittivity},
+                     {"permittivity_sigma", d.permittivity_sigma},
+                     {"position_sigma_m", d.position_sigma_m},
+                     {"depth_sigma_m", d.depth_sigma_m}};
+    }
+    for (std::size_t f = 0; f < d.feature_count && f < dsp::feature_count; ++f) {
+      item["features"][std::string(dsp::feature_name(static_cast<dsp::Feature>(f)))] =
+          d.feature_values[f];
+    }
     if (have_truth && matches[i].target != nullptr) {
       item["truth"] = {{"x_m", matches[i].target->x_m},
                        {"depth_m", matches[i].target->depth_m},
@@ -160,8 +262,6 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
   return out;
 }
 
-// Pictures wider than this many traces are decimated (constant memory on long surveys).
-constexpr std::size_t max_picture_traces = 4000;
 
 int run(const ReplayOptions& options) {
   const auto reader = sim::formats::open_trace_file(options.recording_path, options.open);
@@ -171,29 +271,42 @@ int run(const ReplayOptions& options) {
                       options.recording_path + " has " + std::to_string(info.channels) +
                       " channel(s) (0.." + std::to_string(info.channels - 1) + ")");
   }
-  dsp::GprPipeline pipeline(pipeline_config(options, info));
+  const dsp::GprPipeline::Config config = pipeline_config(options, info);
+  if (options.print_config) {
+    std::printf("%s\n", dsp::to_json(config).c_str());
+    return 0;
+  }
+  dsp::GprPipeline pipeline(config);
+  if (has_reference_background(config)) {
+    if (options.background_path.empty()) {
+      throw ConfigError("replay: the configuration subtracts a stored reference trace "
+                        "(background_removal mode \"reference\"); give it with --background "
+                        "EMPTY_GROUND_RECORDING");
+    }
+    pipeline.set_background_reference(mean_trace(options, config.samples_per_trace));
+  } else if (!options.background_path.empty()) {
+    throw ConfigError("replay: --background needs a background_removal stage with mode "
+                      "\"reference\" in the configuration (see --print-config)");
+  }
 
   std::optional<sim::GprTruth> truth;
   if (!options.truth_path.empty()) {
     truth = sim::truth_from_json(read_text_file(options.truth_path), options.truth_path);
   }
 
-  BscanAccumulator picture_traces(pipeline.config().samples_per_trace, max_picture_traces);
+  const auto period_samples = static_cast<std::size_t>(1.0 / (centre_frequency_hz(info) * info.dt_s));
+  PictureCollector picture_traces(config.samples_per_trace, 4 * period_samples);
+  if (!options.picture_path.empty()) pipeline.set_observer(&picture_traces);
   std::vector<dsp::Detection> detections;
   std::array<dsp::Detection, 4> found{};
   dsp::Trace trace;
   std::size_t trace_count = 0;
-  dsp::TraceHeader first_header;
 
   Progress progress("replaying " + options.recording_path, info.traces_per_channel.value_or(0));
   while (reader->next_trace(trace)) {
     if (trace.header.channel != options.channel) continue;
     const std::size_t n = pipeline.process(trace.view(), found);
     detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
-    if (trace_count == 0) first_header = trace.header;
-    if (!options.picture_path.empty() && pipeline.last_header().sequence == trace.header.sequence) {
-      picture_traces.add(pipeline.last_signal(), trace.header.position_m);
-    }
     progress.update(++trace_count);
   }
   const std::size_t n = pipeline.flush(found);
@@ -221,12 +334,12 @@ int run(const ReplayOptions& options) {
                  pipeline.config().samples_per_trace);
   }
 
-  if (!options.picture_path.empty() && picture_traces.traces() > 0) {
+  if (!options.picture_path.empty() && picture_traces.traces().traces() > 0) {
     BscanPictureOptions picture;
-    picture.title = std::filesystem::path(options.recording_path).filename().string() +
-                    " (dewow, background removed)";
-    if (picture_traces.stride() > 1) {
-      picture.title += ", every " + std::to_string(picture_traces.stride()) + "th trace";
+    picture.title = std::filesystem::path(options.recording_path).filename().string() + " (" +
+                    describe_chain(config) + "; display AGC)";
+    if (picture_traces.traces().stride() > 1) {
+      picture.title += ", every " + std::to_string(picture_traces.traces().stride()) + "th trace";
     }
     for (std::size_t i = 0; i < detections.size(); ++i) {
       char label[64];
@@ -238,7 +351,8 @@ int run(const ReplayOptions& options) {
         picture.truth.push_back({t.x_m, t.apex_time_s * 1e9, ""});
       }
     }
-    write_bscan_png(picture_traces.image(first_header.time_zero_s * 1e9, first_header.dt_s * 1e9),
+    const dsp::TraceHeader& first = picture_traces.first_header();
+    write_bscan_png(picture_traces.traces().image(first.time_zero_s * 1e9, first.dt_s * 1e9),
                     picture, options.picture_path);
     if (!options.json) std::printf("\npicture: %s\n", options.picture_path.c_str());
   }
@@ -251,9 +365,11 @@ Command add_replay_command(CLI::App& app) {
   auto options = std::make_shared<ReplayOptions>();
   CLI::App* sub = app.add_subcommand(
       "replay",
-      "Run a recording through the streaming GPR pipeline (dewow, background removal, Hilbert "
-      "envelope, energy detector), trace by trace as on the handheld unit, and report one "
-      "detection per buried object: position along the track, depth and two-way time.");
+      "Run a recording through the streaming GPR pipeline, trace by trace as on the handheld "
+      "unit, and report one detection per buried object: position along the track, depth, "
+      "two-way time, the soil permittivity fitted to its hyperbola and its features. Without "
+      "--config the default chain (dewow, band-pass, background removal, CFAR with tracking) "
+      "is scaled to the file's sample interval and antenna frequency.");
   sub->add_option("recording", options->recording_path,
                   "Recording: deminer (.dmr), GSSI (.dzt), Sensors & Software (.dt1), MALA "
                   "(.rd3/.rd7), SEG-Y (.sgy) or gprMax (.out)")
@@ -266,6 +382,16 @@ Command add_replay_command(CLI::App& app) {
   sub->add_option("--picture", options->picture_path,
                   "Write the processed B-scan with detections (and truth) marked, as PNG");
   sub->add_flag("--json", options->json, "Print the results as JSON instead of a table");
+  sub->add_option("--config", options->config_path,
+                  "Pipeline configuration (JSON: ordered stages and detector, see "
+                  "docs/pipeline-config.md); start from the output of --print-config")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--background", options->background_path,
+                  "Recording of empty ground (or air) whose mean trace is subtracted, for a "
+                  "configuration whose background_removal stage has mode \"reference\"")
+      ->check(CLI::ExistingFile);
+  sub->add_flag("--print-config", options->print_config,
+                "Print the configuration this replay would use, as JSON, and exit");
   sub->add_option("--channel", options->channel, "Channel to process, for multichannel files")
       ->default_val(0);
   sub->add_option_function<double>(

@@ -71,4 +71,39 @@ void RealFft::inverse(std::span<const std::complex<float>> in, std::span<float> 
   impl_->inverse(in, out);
 }
 
+ComplexFft::ComplexFft(std::size_t n, FftBackend backend) : n_(n), backend_(backend) {
+  if (n < 1) {
+    throw std::invalid_argument("ComplexFft: size 0 is invalid (need >= 1)");
+  }
+  switch (backend) {
+    case FftBackend::kissfft:
+      impl_ = make_kissfft_complex_impl(n);
+      break;
+    case FftBackend::fftw:
+#ifdef DEMINER_HAVE_FFTW
+      impl_ = make_fftw_complex_impl(n);
+      break;
+#else
+      throw std::invalid_argument(
+          "ComplexFft: the fftw backend is not compiled in (configure with -DDEMINER_FFT=fftw)");
+#endif
+  }
+}
+
+ComplexFft::~ComplexFft() = default;
+ComplexFft::ComplexFft(ComplexFft&&) noexcept = default;
+ComplexFft& ComplexFft::operator=(ComplexFft&&) noexcept = default;
+
+void ComplexFft::forward(std::span<const std::complex<float>> in,
+                         std::span<std::complex<float>> out) noexcept {
+  assert(in.size() == n_ && out.size() == n_);
+  impl_->execute(false, in, out);
+}
+
+void ComplexFft::inverse(std::span<const std::complex<float>> in,
+                         std::span<std::complex<float>> out) noexcept {
+  assert(in.size() == n_ && out.size() == n_);
+  impl_->execute(true, in, out);
+}
+
 }  // namespace deminer::dsp

@@ -99,10 +99,79 @@ class FftwImpl final : public RealFft::Impl {
   fftwf_plan inverse_ = nullptr;
 };
 
+class FftwComplexImpl final : public ComplexFft::Impl {
+ public:
+  explicit FftwComplexImpl(std::size_t n)
+      : n_(n),
+        in_buffer_(fftw_alloc<std::complex<float>>(n)),
+        out_buffer_(fftw_alloc<std::complex<float>>(n)) {
+    const int size = static_cast<int>(n);
+    std::lock_guard lock(planner_mutex());
+    // Out-of-place plans: FFTW then preserves the input of a complex transform, so the caller's
+    // const input can be read directly.
+    forward_ = fftwf_plan_dft_1d(size, as_fftw(in_), as_fftw(out_), FFTW_FORWARD, FFTW_ESTIMATE);
+    inverse_ = fftwf_plan_dft_1d(size, as_fftw(in_), as_fftw(out_), FFTW_BACKWARD, FFTW_ESTIMATE);
+    if (forward_ == nullptr || inverse_ == nullptr) {
+      destroy_plans();
+      throw std::bad_alloc();
+    }
+  }
+  ~FftwComplexImpl() override {
+    std::lock_guard lock(planner_mutex());
+    destroy_plans();
+  }
+  FftwComplexImpl(const FftwComplexImpl&) = delete;
+  FftwComplexImpl& operator=(const FftwComplexImpl&) = delete;
+
+  void execute(bool inverse, std::span<const std::complex<float>> in,
+               std::span<std::complex<float>> out) noexcept override {
+    fftwf_plan plan = inverse ? inverse_ : forward_;
+    // The new-array interface needs the plan's alignment and its out-of-placeness; anything
+    // else goes through the plan's own buffers.
+    const bool in_aligned =
+        fftwf_alignment_of(reinterpret_cast<float*>(const_cast<std::complex<float>*>(in.data()))) ==
+        fftwf_alignment_of(reinterpret_cast<float*>(in_));
+    const bool out_aligned = fftwf_alignment_of(reinterpret_cast<float*>(out.data())) ==
+                             fftwf_alignment_of(reinterpret_cast<float*>(out_));
+    const bool distinct = in.data() != out.data();
+    fftwf_complex* src = as_fftw(in_);
+    if (in_aligned && distinct) {
+      src = as_fftw(const_cast<std::complex<float>*>(in.data()));
+    } else {
+      std::copy(in.begin(), in.end(), in_);
+    }
+    if (out_aligned) {
+      fftwf_execute_dft(plan, src, as_fftw(out.data()));
+      return;
+    }
+    fftwf_execute_dft(plan, src, as_fftw(out_));
+    std::copy(out_, out_ + n_, out.begin());
+  }
+
+ private:
+  // Caller holds the planner mutex.
+  void destroy_plans() noexcept {
+    if (forward_ != nullptr) fftwf_destroy_plan(forward_);
+    if (inverse_ != nullptr) fftwf_destroy_plan(inverse_);
+  }
+
+  std::size_t n_;
+  FftwBuffer<std::complex<float>> in_buffer_;
+  FftwBuffer<std::complex<float>> out_buffer_;
+  std::complex<float>* in_ = in_buffer_.get();
+  std::complex<float>* out_ = out_buffer_.get();
+  fftwf_plan forward_ = nullptr;
+  fftwf_plan inverse_ = nullptr;
+};
+
 }  // namespace
 
 std::unique_ptr<RealFft::Impl> make_fftw_impl(std::size_t n) {
   return std::make_unique<FftwImpl>(n);
+}
+
+std::unique_ptr<ComplexFft::Impl> make_fftw_complex_impl(std::size_t n) {
+  return std::make_unique<FftwComplexImpl>(n);
 }
 
 }  // namespace deminer::dsp

@@ -1,11 +1,15 @@
 // KissFFT backend (BSD-3-Clause). Even sizes use the real transform kiss_fftr; odd sizes, which
 // kiss_fftr does not support, use the complex transform on preallocated buffers.
 //
+// Complex transforms (ComplexFft) call kiss_fft on the caller's arrays (through a preallocated
+// copy when they alias).
+//
 // Note: KissFFT allocates scratch while executing a size with a prime factor above 5, and when
 // input and output alias; neither happens here for sizes of the form 2^a 3^b 5^c.
 #include <kiss_fft.h>
 #include <kiss_fftr.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -91,11 +95,48 @@ class KissOddImpl final : public RealFft::Impl {
   std::vector<std::complex<float>> freq_;
 };
 
+class KissComplexImpl final : public ComplexFft::Impl {
+ public:
+  explicit KissComplexImpl(std::size_t n)
+      : forward_(kiss_fft_alloc(static_cast<int>(n), 0, nullptr, nullptr)),
+        inverse_(kiss_fft_alloc(static_cast<int>(n), 1, nullptr, nullptr)),
+        copy_(n) {
+    if (forward_ == nullptr || inverse_ == nullptr) throw std::bad_alloc();
+  }
+  ~KissComplexImpl() override {
+    kiss_fft_free(forward_);
+    kiss_fft_free(inverse_);
+  }
+  KissComplexImpl(const KissComplexImpl&) = delete;
+  KissComplexImpl& operator=(const KissComplexImpl&) = delete;
+
+  void execute(bool inverse, std::span<const std::complex<float>> in,
+               std::span<std::complex<float>> out) noexcept override {
+    const kiss_fft_cfg cfg = inverse ? inverse_ : forward_;
+    // kiss_fft allocates a temporary when input and output alias: use our own copy instead.
+    const std::complex<float>* src = in.data();
+    if (src == out.data()) {
+      std::copy(in.begin(), in.end(), copy_.begin());
+      src = copy_.data();
+    }
+    kiss_fft(cfg, as_kiss(src), as_kiss(out.data()));
+  }
+
+ private:
+  kiss_fft_cfg forward_;
+  kiss_fft_cfg inverse_;
+  std::vector<std::complex<float>> copy_;
+};
+
 }  // namespace
 
 std::unique_ptr<RealFft::Impl> make_kissfft_impl(std::size_t n) {
   if (n % 2 == 0) return std::make_unique<KissEvenImpl>(n);
   return std::make_unique<KissOddImpl>(n);
+}
+
+std::unique_ptr<ComplexFft::Impl> make_kissfft_complex_impl(std::size_t n) {
+  return std::make_unique<KissComplexImpl>(n);
 }
 
 }  // namespace deminer::dsp

@@ -65,4 +65,38 @@ class RealFft {
   std::unique_ptr<Impl> impl_;
 };
 
+// Complex FFT of a fixed length, float32, same backends and conventions as RealFft: forward
+// X[k] = sum_n x[n] e^{-2πi kn/N}, k = 0..N-1; inverse uses e^{+2πi kn/N} and is unnormalised,
+// so inverse(forward(x)) = N·x. Why: 2-D transforms (F-K migration) need a complex transform
+// along the second axis. Any N >= 1 is accepted; as for RealFft, only even sizes whose prime
+// factors are 2, 3 and 5 (fast_fft_size()) are guaranteed allocation-free. In place (the same
+// span for in and out) is allowed and costs one copy through the plan's own buffer.
+class ComplexFft {
+ public:
+  // Throws std::invalid_argument if n < 1 or the backend is not compiled in.
+  explicit ComplexFft(std::size_t n, FftBackend backend = default_fft_backend());
+  ~ComplexFft();
+  ComplexFft(ComplexFft&&) noexcept;
+  ComplexFft& operator=(ComplexFft&&) noexcept;
+  ComplexFft(const ComplexFft&) = delete;
+  ComplexFft& operator=(const ComplexFft&) = delete;
+
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] FftBackend backend() const noexcept { return backend_; }
+
+  // in.size() == out.size() == size() (checked by assert in debug builds).
+  void forward(std::span<const std::complex<float>> in,
+               std::span<std::complex<float>> out) noexcept;
+  // Unnormalised: scale by 1/N yourself.
+  void inverse(std::span<const std::complex<float>> in,
+               std::span<std::complex<float>> out) noexcept;
+
+  class Impl;
+
+ private:
+  std::size_t n_;
+  FftBackend backend_;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace deminer::dsp
