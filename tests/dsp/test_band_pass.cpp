@@ -12,22 +12,14 @@
 
 #include "allocation_counter.hpp"
 #include "deminer/dsp/gpr/band_pass.hpp"
+#include "reference_csv.hpp"
 
 using deminer::dsp::BandPass;
 
 namespace {
 
 std::vector<double> reference_row(const std::string& name) {
-  std::ifstream in(std::string(DEMINER_TEST_REFERENCE_DIR) + "/gpr_filters_b_reference.csv");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + ",", 0) != 0) continue;
-    std::istringstream fields(line.substr(name.size() + 1));
-    std::vector<double> values;
-    for (std::string v; std::getline(fields, v, ',');) values.push_back(std::stod(v));
-    return values;
-  }
-  ADD_FAILURE() << name << " missing from gpr_filters_b_reference.csv";
-  return {};
+  return deminer::test::reference_row("gpr_filters_b_reference.csv", name);
 }
 
 TEST(BandPass, MatchesNumpyDefinition) {

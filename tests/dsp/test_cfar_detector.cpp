@@ -64,8 +64,8 @@ class Line {
       double e = std::abs(gauss(rng_));
       for (const auto& r : reflectors_) {
         const double spread = 0.05 / std::hypot(x - r.x_m, r.depth_m + 0.05);
-        const double tau = (t - deminer::dsp::two_way_time_s(geometry_, x - r.x_m, r.depth_m)) /
-                           0.3e-9;
+        const double tau =
+            (t - deminer::dsp::two_way_time_s(geometry_, x - r.x_m, r.depth_m)) / 0.3e-9;
         const double g = r.amplitude * spread * std::exp(-0.5 * tau * tau * 4.0);
         s += r.sign * g * (1.0 - 4.0 * tau * tau);
         e += g;
@@ -146,8 +146,8 @@ TEST(CfarDetector, ObjectsApartInDepthOrAlongTheTrackAreSeparate) {
 }
 
 TEST(CfarDetector, NoiseAloneGivesNothing) {
-  for (const auto method : {CfarDetector::Method::cell_averaging,
-                            CfarDetector::Method::ordered_statistic}) {
+  for (const auto method :
+       {CfarDetector::Method::cell_averaging, CfarDetector::Method::ordered_statistic}) {
     auto config = test_config();
     config.method = method;
     CfarDetector detector(config, samples);

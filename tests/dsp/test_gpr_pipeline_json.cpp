@@ -11,8 +11,8 @@
 #include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 
 using deminer::ConfigError;
-using deminer::dsp::GprPipeline;
 using deminer::dsp::gpr_pipeline_config_from_json;
+using deminer::dsp::GprPipeline;
 
 namespace {
 
@@ -47,10 +47,10 @@ TEST(GprPipelineJson, ReadsEveryStageKindInOrder) {
   EXPECT_EQ(config.samples_per_trace, 256u);
   EXPECT_EQ(config.wavelet_polarity, GprPipeline::WaveletPolarity::negative);
   ASSERT_EQ(config.stages.size(), 12u);
-  const char* const names[] = {"dewow",        "fixed_time_zero",  "time_zero",
-                               "background_removal", "band_pass", "butterworth",
-                               "t_power_gain", "exponential_gain", "agc",
-                               "stack",        "distance_normalise", "kirchhoff_migration"};
+  const char* const names[] = {
+      "dewow",     "fixed_time_zero", "time_zero",          "background_removal",
+      "band_pass", "butterworth",     "t_power_gain",       "exponential_gain",
+      "agc",       "stack",           "distance_normalise", "kirchhoff_migration"};
   for (std::size_t i = 0; i < 12; ++i) {
     EXPECT_EQ(deminer::dsp::stage_type_name(config.stages[i]), names[i]);
   }
@@ -73,9 +73,9 @@ TEST(GprPipelineJson, ReadsEveryStageKindInOrder) {
 }
 
 TEST(GprPipelineJson, WritesWhatItReadsBack) {
-  for (const auto& config : {GprPipeline::default_config(),
-                             gpr_pipeline_config_from_json(every_stage),
-                             GprPipeline::default_config_for(400e6, 0.1e-9, 1024)}) {
+  for (const auto& config :
+       {GprPipeline::default_config(), gpr_pipeline_config_from_json(every_stage),
+        GprPipeline::default_config_for(400e6, 0.1e-9, 1024)}) {
     const std::string text = deminer::dsp::to_json(config);
     EXPECT_EQ(deminer::dsp::to_json(gpr_pipeline_config_from_json(text)), text);
   }
@@ -124,7 +124,8 @@ TEST(GprPipelineJson, ErrorsNameTheSourcePathAndWhatIsExpected) {
   expect_error(R"({"detector": {"type": "cfar", "os_rank": 2}})",
                {"detector (cfar)", "os_rank", "2"});
   // Malformed JSON: the byte offset.
-  expect_error("{\"stages\": [\n  {\"type\": \"dewow\",}\n]}", {"unit.json", "not valid JSON", "byte"});
+  expect_error("{\"stages\": [\n  {\"type\": \"dewow\",}\n]}",
+               {"unit.json", "not valid JSON", "byte"});
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ GprPipeline::Config every_stage(const deminer::sim::SimulatedScene& scene) {
   migration.antenna_offset_m = scene.config.antenna_offset_m;
   migration.sample_interval_s = header.dt_s;
   migration.time_zero_s = header.time_zero_s;
-  config.stages = {dewow,      time_zero, fixed, butterworth, band,     background, t_power,
-                   exponential, agc,      stack, distance,    migration};
+  config.stages = {dewow,   time_zero,   fixed, butterworth, band,     background,
+                   t_power, exponential, agc,   stack,       distance, migration};
   return config;
 }
 
@@ -117,8 +117,8 @@ TEST(GprChain, DefaultChainOnFieldFilesStaysFinite) {
     auto reader = deminer::sim::formats::open_trace_file(file);
     const auto& info = reader->info();
     const double sampling_hz = 1.0 / info.dt_s;
-    const double f0 = std::min(info.antenna_frequency_hz.value_or(sampling_hz / 13.0),
-                               0.3 * sampling_hz);
+    const double f0 =
+        std::min(info.antenna_frequency_hz.value_or(sampling_hz / 13.0), 0.3 * sampling_hz);
     GprPipeline pipeline(GprPipeline::default_config_for(f0, info.dt_s, info.samples_per_trace));
     FiniteCheck check;
     pipeline.set_observer(&check);

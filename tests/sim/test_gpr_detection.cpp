@@ -23,8 +23,7 @@ namespace {
 GprPipeline::Config pipeline_config_for(const GprSceneConfig& scene) {
   auto config = GprPipeline::default_config();
   config.samples_per_trace = scene.samples_per_trace;
-  config.geometry() = {scene.antenna_height_m, scene.antenna_offset_m,
-                       scene.relative_permittivity};
+  config.geometry() = {scene.antenna_height_m, scene.antenna_offset_m, scene.relative_permittivity};
   return config;
 }
 

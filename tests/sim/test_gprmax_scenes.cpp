@@ -110,22 +110,26 @@ void check_target(const Expected& e, const std::vector<Detection>& found) {
   }
   ASSERT_EQ(found.size(), 1u) << e.scene << ": one object, one detection";
   const Detection& d = found[0];
-  const float polarity = d.feature_values[deminer::dsp::feature_index(Feature::first_echo_polarity)];
-  std::printf("%-20s x %.4f m (err %+.2f cm)  depth %.4f m (err %+.2f cm)  er %.3f +- %.3f "
-              "(err %+.1f%%)  polarity %+.0f  score %.0f\n",
-              e.scene.c_str(), d.position_m, 100.0 * (d.position_m - e.x_m), d.depth_m,
-              100.0 * (d.depth_m - e.depth_top_m), static_cast<double>(d.relative_permittivity),
-              static_cast<double>(d.permittivity_sigma),
-              100.0 * (d.relative_permittivity - 4.5) / 4.5, static_cast<double>(polarity),
-              static_cast<double>(d.score));
+  const float polarity =
+      d.feature_values[deminer::dsp::feature_index(Feature::first_echo_polarity)];
+  std::printf(
+      "%-20s x %.4f m (err %+.2f cm)  depth %.4f m (err %+.2f cm)  er %.3f +- %.3f "
+      "(err %+.1f%%)  polarity %+.0f  score %.0f\n",
+      e.scene.c_str(), d.position_m, 100.0 * (d.position_m - e.x_m), d.depth_m,
+      100.0 * (d.depth_m - e.depth_top_m), static_cast<double>(d.relative_permittivity),
+      static_cast<double>(d.permittivity_sigma), 100.0 * (d.relative_permittivity - 4.5) / 4.5,
+      static_cast<double>(polarity), static_cast<double>(d.score));
   EXPECT_NEAR(d.position_m, e.x_m, 0.02) << e.scene;
-  if (e.check_permittivity) EXPECT_NEAR(d.relative_permittivity, 4.5, 0.45) << e.scene;
+  if (e.check_permittivity) {
+    EXPECT_NEAR(d.relative_permittivity, 4.5, 0.45) << e.scene;
+  }
   EXPECT_NEAR(d.depth_m, e.depth_top_m, 0.015) << e.scene;
   EXPECT_EQ(polarity, e.polarity) << e.scene;
 }
 
 TEST_F(GprmaxScenes, MetalCylinderDetectedOnceWithSandPermittivity) {
-  check_target({"a_metal_cylinder", 0.32, 0.09, +1.0f, true}, run_with_reference("a_metal_cylinder"));
+  check_target({"a_metal_cylinder", 0.32, 0.09, +1.0f, true},
+               run_with_reference("a_metal_cylinder"));
 }
 
 // The mine slices are extended, layered objects (a flat top 9-12 cm wide over an air gap), not
@@ -134,7 +138,8 @@ TEST_F(GprmaxScenes, MetalCylinderDetectedOnceWithSandPermittivity) {
 // The fit is flagged (PMN) or lands far from 4.5 (TS-50), so their permittivity is printed, not
 // asserted; position, depth (from the apex time) and polarity are.
 TEST_F(GprmaxScenes, PmnSliceDetectedOnceAtItsTop) {
-  check_target({"g_pmn_slice_sand", 0.32, 0.05, -1.0f, false}, run_with_reference("g_pmn_slice_sand"));
+  check_target({"g_pmn_slice_sand", 0.32, 0.05, -1.0f, false},
+               run_with_reference("g_pmn_slice_sand"));
 }
 
 TEST_F(GprmaxScenes, Ts50SliceDetectedOnceAtItsTop) {

@@ -113,7 +113,8 @@ TEST_F(Cli, ConvertedFieldFileReplaysToTheSameDetections) {
   ASSERT_EQ(config.status, 0) << config.output;
   std::ofstream(path("chain.json")) << config.output;
   const std::string with_config = " --json --config " + path("chain.json");
-  const auto original = nlohmann::json::parse(run("replay " + dzt.string() + with_config, false).output);
+  const auto original =
+      nlohmann::json::parse(run("replay " + dzt.string() + with_config, false).output);
   ASSERT_FALSE(original["detections"].empty());
   for (const char* converted : {"a.sgy", "b.dmr", "c.dzt"}) {
     const auto json =

@@ -17,12 +17,9 @@ int main(int argc, char** argv) {
   app.footer("Run 'deminer COMMAND --help' for the options of one command.");
 
   const deminer::tools::Command commands[] = {
-      deminer::tools::add_simulate_command(app),
-      deminer::tools::add_replay_command(app),
-      deminer::tools::add_info_command(app),
-      deminer::tools::add_convert_command(app),
-      deminer::tools::add_serve_command(app),
-      deminer::tools::add_run_command(app),
+      deminer::tools::add_simulate_command(app), deminer::tools::add_replay_command(app),
+      deminer::tools::add_info_command(app),     deminer::tools::add_convert_command(app),
+      deminer::tools::add_serve_command(app),    deminer::tools::add_run_command(app),
   };
 
   try {

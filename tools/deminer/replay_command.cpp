@@ -5,11 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +23,7 @@
 #include "deminer/sim/gpr/scene.hpp"
 #include "open_options.hpp"
 #include "terminal.hpp"
+#include "text_file.hpp"
 
 namespace deminer::tools {
 namespace {
@@ -37,12 +36,29 @@ struct ReplayOptions {
   std::string config_path;
   std::string background_path;
   bool print_config = false;
+  bool display_agc = true;
   bool json = false;
   unsigned channel = 0;
   std::optional<double> relative_permittivity;
   std::optional<double> antenna_height_m;
   std::optional<double> antenna_offset_m;
+  std::optional<double> trace_spacing_m;
 };
+
+// Files without positions or spacing (e.g. gprMax merged B-scans) are placed 1 cm apart, the
+// usual handheld spacing, unless --trace-spacing says otherwise.
+constexpr double assumed_trace_spacing_m = 0.01;
+
+std::optional<double> forced_spacing(const ReplayOptions& options,
+                                     const sim::formats::FileInfo& info) {
+  if (options.trace_spacing_m) return options.trace_spacing_m;
+  if (info.positions_known || info.trace_spacing_m > 0.0) return std::nullopt;
+  std::fprintf(stderr,
+               "warning: %s has no trace positions or spacing; assuming %.2f m per trace "
+               "(set --trace-spacing)\n",
+               options.recording_path.c_str(), assumed_trace_spacing_m);
+  return assumed_trace_spacing_m;
+}
 
 // A detection paired with the nearest true target (when a truth file was given).
 struct Match {
@@ -82,14 +98,6 @@ std::vector<const sim::GprTruthTarget*> missed_targets(const std::vector<Match>&
   return missed;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open truth file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Without a centre frequency in the file, assume the common 10 to 13 samples per period.
 double centre_frequency_hz(const sim::formats::FileInfo& info) {
   const double sampling_hz = 1.0 / info.dt_s;
@@ -100,8 +108,8 @@ dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
                                          const sim::formats::FileInfo& info) {
   dsp::GprPipeline::Config config;
   if (!options.config_path.empty()) {
-    config = dsp::gpr_pipeline_config_from_json(read_text_file(options.config_path),
-                                                options.config_path);
+    config = dsp::gpr_pipeline_config_from_json(
+        read_text_file(options.config_path, "pipeline configuration"), options.config_path);
     if (info.samples_per_trace > 0) config.samples_per_trace = info.samples_per_trace;
   } else {
     config = dsp::GprPipeline::default_config_for(centre_frequency_hz(info), info.dt_s,
@@ -163,12 +171,19 @@ std::string describe_chain(const dsp::GprPipeline::Config& config) {
 // over about four periods) so that deep, weak reflections stay visible; detection never sees it.
 class PictureCollector final : public dsp::GprPipeline::Observer {
  public:
+  // agc_window 0: no display gain.
   PictureCollector(std::size_t samples, std::size_t agc_window)
-      : traces_(samples, max_picture_traces), agc_({agc_window | 1U, 1.0, 1e-12, 1e6}, samples),
+      : traces_(samples, max_picture_traces),
+        agc_({std::max<std::size_t>(agc_window, 1) | 1U, 1.0, 1e-12, 1e6}, samples),
+        use_agc_(agc_window > 0),
         display_(samples) {}
   void on_trace(const dsp::TraceHeader& header, std::span<const float> signal,
                 std::span<const float> /*envelope*/) noexcept override {
     if (traces_.traces() == 0) first_ = header;
+    if (!use_agc_) {
+      traces_.add(signal, header.position_m);
+      return;
+    }
     agc_.process(signal, std::span(display_).first(signal.size()));
     traces_.add(std::span(display_).first(signal.size()), header.position_m);
   }
@@ -178,6 +193,7 @@ class PictureCollector final : public dsp::GprPipeline::Observer {
  private:
   BscanAccumulator traces_;
   dsp::AgcGain agc_;
+  bool use_agc_;
   std::vector<float> display_;
   dsp::TraceHeader first_;
 };
@@ -262,7 +278,6 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
   return out;
 }
 
-
 int run(const ReplayOptions& options) {
   const auto reader = sim::formats::open_trace_file(options.recording_path, options.open);
   const sim::formats::FileInfo& info = reader->info();
@@ -279,32 +294,39 @@ int run(const ReplayOptions& options) {
   dsp::GprPipeline pipeline(config);
   if (has_reference_background(config)) {
     if (options.background_path.empty()) {
-      throw ConfigError("replay: the configuration subtracts a stored reference trace "
-                        "(background_removal mode \"reference\"); give it with --background "
-                        "EMPTY_GROUND_RECORDING");
+      throw ConfigError(
+          "replay: the configuration subtracts a stored reference trace "
+          "(background_removal mode \"reference\"); give it with --background "
+          "EMPTY_GROUND_RECORDING");
     }
     pipeline.set_background_reference(mean_trace(options, config.samples_per_trace));
   } else if (!options.background_path.empty()) {
-    throw ConfigError("replay: --background needs a background_removal stage with mode "
-                      "\"reference\" in the configuration (see --print-config)");
+    throw ConfigError(
+        "replay: --background needs a background_removal stage with mode "
+        "\"reference\" in the configuration (see --print-config)");
   }
 
   std::optional<sim::GprTruth> truth;
   if (!options.truth_path.empty()) {
-    truth = sim::truth_from_json(read_text_file(options.truth_path), options.truth_path);
+    truth =
+        sim::truth_from_json(read_text_file(options.truth_path, "truth file"), options.truth_path);
   }
 
-  const auto period_samples = static_cast<std::size_t>(1.0 / (centre_frequency_hz(info) * info.dt_s));
-  PictureCollector picture_traces(config.samples_per_trace, 4 * period_samples);
+  const auto period_samples =
+      static_cast<std::size_t>(1.0 / (centre_frequency_hz(info) * info.dt_s));
+  PictureCollector picture_traces(config.samples_per_trace,
+                                  options.display_agc ? 4 * period_samples : 0);
   if (!options.picture_path.empty()) pipeline.set_observer(&picture_traces);
   std::vector<dsp::Detection> detections;
   std::array<dsp::Detection, 4> found{};
   dsp::Trace trace;
   std::size_t trace_count = 0;
 
+  const std::optional<double> spacing = forced_spacing(options, info);
   Progress progress("replaying " + options.recording_path, info.traces_per_channel.value_or(0));
   while (reader->next_trace(trace)) {
     if (trace.header.channel != options.channel) continue;
+    if (spacing) trace.header.position_m = *spacing * static_cast<double>(trace_count);
     const std::size_t n = pipeline.process(trace.view(), found);
     detections.insert(detections.end(), found.begin(), found.begin() + static_cast<long>(n));
     progress.update(++trace_count);
@@ -337,7 +359,7 @@ int run(const ReplayOptions& options) {
   if (!options.picture_path.empty() && picture_traces.traces().traces() > 0) {
     BscanPictureOptions picture;
     picture.title = std::filesystem::path(options.recording_path).filename().string() + " (" +
-                    describe_chain(config) + "; display AGC)";
+                    describe_chain(config) + (options.display_agc ? "; display AGC)" : ")");
     if (picture_traces.traces().stride() > 1) {
       picture.title += ", every " + std::to_string(picture_traces.traces().stride()) + "th trace";
     }
@@ -390,6 +412,9 @@ Command add_replay_command(CLI::App& app) {
                   "Recording of empty ground (or air) whose mean trace is subtracted, for a "
                   "configuration whose background_removal stage has mode \"reference\"")
       ->check(CLI::ExistingFile);
+  sub->add_flag("!--no-display-agc", options->display_agc,
+                "Draw the picture without its display gain (an AGC over four periods that keeps "
+                "weak deep reflections visible; detection never sees it)");
   sub->add_flag("--print-config", options->print_config,
                 "Print the configuration this replay would use, as JSON, and exit");
   sub->add_option("--channel", options->channel, "Channel to process, for multichannel files")
@@ -402,6 +427,11 @@ Command add_replay_command(CLI::App& app) {
          "--antenna-height", [options](double v) { options->antenna_height_m = v; },
          "Antenna height above ground in metres (default 0.05)")
       ->check(CLI::Range(0.0, 2.0));
+  sub->add_option_function<double>(
+         "--trace-spacing", [options](double v) { options->trace_spacing_m = v; },
+         "Place trace i at i times this many metres, replacing the file's positions (default: "
+         "the file's; 0.01 when it has none)")
+      ->check(CLI::Range(1e-6, 100.0));
   sub->add_option_function<double>(
          "--antenna-offset", [options](double v) { options->antenna_offset_m = v; },
          "Transmitter-receiver separation in metres (default 0.05)")

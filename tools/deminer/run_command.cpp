@@ -15,7 +15,9 @@
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/device/replay_device.hpp"
+#include "text_file.hpp"
 
 namespace deminer::tools {
 namespace {
@@ -39,19 +41,15 @@ struct RunOptions {
 };
 
 dsp::GprPipeline::Config pipeline_config(const RunOptions& options, const drivers::Device& device) {
-  auto config = dsp::GprPipeline::default_config();
+  auto config =
+      options.config_path.empty()
+          ? dsp::GprPipeline::default_config()
+          : dsp::gpr_pipeline_config_from_json(
+                read_text_file(options.config_path, "pipeline configuration"), options.config_path);
   if (device.description() && device.description()->samples_per_trace > 0) {
     config.samples_per_trace = device.description()->samples_per_trace;
   }
   if (options.samples) config.samples_per_trace = *options.samples;
-  // ---- The one place where `--config FILE` is to be loaded. -----------------------------------
-  // When the JSON pipeline config loader exists in dsp/include/deminer/dsp/pipeline/, replace
-  // this throw with: config = <loader>(text of options.config_path, options.config_path);
-  if (!options.config_path.empty()) {
-    throw ConfigError("run: --config " + options.config_path +
-                      ": the JSON pipeline config loader is not available yet; run without "
-                      "--config to use the default pipeline (or --samples N)");
-  }
   return config;
 }
 
@@ -201,7 +199,8 @@ Command add_run_command(CLI::App& app) {
                   "Device URI: serial:///dev/ttyUSB0?baud=921600, udp://0.0.0.0:5005, "
                   "replay://FILE?rate=realtime|max, sim://gpr?rate=realtime");
   sub->add_option("--config", options->config_path,
-                  "Pipeline configuration (JSON); not available yet: the default pipeline runs")
+                  "Pipeline configuration (JSON: ordered stages and detector, see "
+                  "docs/pipeline-config.md; 'deminer replay FILE --print-config' writes one)")
       ->check(CLI::ExistingFile);
   sub->add_flag("--list", options->list, "List the devices available here and exit");
   sub->add_flag("--json", options->json,

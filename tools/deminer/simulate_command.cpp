@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
 
 #include "commands.hpp"
@@ -10,6 +9,7 @@
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/gpr/scene.hpp"
 #include "terminal.hpp"
+#include "text_file.hpp"
 
 namespace deminer::tools {
 namespace {
@@ -22,14 +22,6 @@ struct SimulateOptions {
   bool seed_given = false;
   bool print_scene = false;
 };
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open scene file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void write_text_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -55,7 +47,8 @@ int run(const SimulateOptions& options) {
   sim::GprSceneConfig scene =
       options.scene_path.empty()
           ? sim::default_gpr_scene()
-          : sim::scene_from_json(read_text_file(options.scene_path), options.scene_path);
+          : sim::scene_from_json(read_text_file(options.scene_path, "scene file"),
+                                 options.scene_path);
   if (options.seed_given) scene.seed = options.seed;
   if (options.print_scene) {
     std::printf("%s\n", sim::scene_to_json(scene).c_str());

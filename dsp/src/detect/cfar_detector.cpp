@@ -3,31 +3,24 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "detector_support.hpp"
 
 namespace deminer::dsp {
 
 namespace {
 
-constexpr std::size_t max_echoes = 32;  // per trace; more are ignored (weakest last)
-constexpr std::size_t reported_memory = 8;
+using detail::parabola_vertex;
 
+// Throws std::invalid_argument naming the field, its value and the valid range.
 void check_range(const char* field, double value, double lo, double hi, bool lo_open = false,
                  bool hi_open = false) {
-  const bool above = lo_open ? value > lo : value >= lo;
-  const bool below = hi_open ? value < hi : value <= hi;
-  if (above && below) return;  // NaN fails both
-  std::ostringstream message;
-  message << "CfarDetector: " << field << " " << value << " is out of range "
-          << (lo_open ? "(" : "[") << lo << ", " << hi << (hi_open ? ")" : "]");
-  throw std::invalid_argument(message.str());
+  detail::check_range("CfarDetector", field, value, lo, hi, lo_open, hi_open);
 }
 
-double parabola_vertex(double y0, double y1, double y2) noexcept {
-  const double curvature = y0 - 2.0 * y1 + y2;
-  return curvature < 0.0 ? std::clamp(0.5 * (y0 - y2) / curvature, -0.5, 0.5) : 0.0;
-}
+constexpr std::size_t max_echoes = 32;  // per trace; more are ignored (weakest last)
+constexpr std::size_t reported_memory = 8;
 
 const CfarDetector::Config& validated(const CfarDetector::Config& c) {
   const auto& g = c.geometry;
@@ -173,9 +166,10 @@ std::size_t CfarDetector::find_echoes(const TraceHeader& header,
     for (std::size_t i = lo; i < hi; ++i) {
       if (envelope[i] > envelope[peak]) peak = i;
     }
-    const double offset = peak > 0 && peak + 1 < envelope.size()
-                              ? parabola_vertex(envelope[peak - 1], envelope[peak], envelope[peak + 1])
-                              : 0.0;
+    const double offset =
+        peak > 0 && peak + 1 < envelope.size()
+            ? parabola_vertex(envelope[peak - 1], envelope[peak], envelope[peak + 1])
+            : 0.0;
     Echo echo{};
     echo.time_s = header.time_of_sample_s(static_cast<double>(peak) + offset);
     echo.amplitude = envelope[peak];
@@ -251,8 +245,9 @@ void CfarDetector::assign(const TraceHeader& header, std::span<const float> sign
     const std::size_t window = track.best_window.size();
     const double pick_sample = header.sample_at_time(echo.pick_s);
     const auto lead = static_cast<double>(config_.window_lead_samples);
-    const double start = std::clamp(std::round(pick_sample - lead), 0.0,
-                                    static_cast<double>(signal.size() > window ? signal.size() - window : 0));
+    const double start =
+        std::clamp(std::round(pick_sample - lead), 0.0,
+                   static_cast<double>(signal.size() > window ? signal.size() - window : 0));
     track.best_window_start = static_cast<std::size_t>(start);
     std::fill(track.best_window.begin(), track.best_window.end(), 0.0f);
     const std::size_t count = std::min(window, signal.size() - track.best_window_start);
@@ -264,8 +259,8 @@ void CfarDetector::assign(const TraceHeader& header, std::span<const float> sign
 std::size_t CfarDetector::process(const TraceHeader& header, std::span<const float> signal,
                                   std::span<const float> envelope,
                                   std::span<Detection> out) noexcept {
-  assert(signal.size() == envelope.size() && envelope.size() <= cell_energy_.size() *
-                                                                     config_.cell_samples);
+  assert(signal.size() == envelope.size() &&
+         envelope.size() <= cell_energy_.size() * config_.cell_samples);
   find_echoes(header, envelope);
   // Strongest first, so an object's main echo claims its track before its weaker companions.
   std::sort(echoes_.begin(), echoes_.end(),
@@ -280,8 +275,8 @@ std::size_t CfarDetector::process(const TraceHeader& header, std::span<const flo
       track.gap = 0;
       ++track.traces;
       if (track.has_candidate && track.points.size() < track.points.capacity()) {
-        track.points.push_back({header.position_m, track.candidate.pick_s,
-                                track.candidate.amplitude});
+        track.points.push_back(
+            {header.position_m, track.candidate.pick_s, track.candidate.amplitude});
       }
       track.has_candidate = false;
     } else if (++track.gap > config_.max_gap_traces) {
@@ -350,8 +345,8 @@ void CfarDetector::fill_detection(const Track& track, Detection& d) noexcept {
   if (fit.ok) {
     d.position_m = fit.apex_position_m;
     d.time_s = fit.apex_time_s;
-    const bool certain = fit.permittivity_sigma <=
-                         config_.max_permittivity_uncertainty * fit.relative_permittivity;
+    const bool certain =
+        fit.permittivity_sigma <= config_.max_permittivity_uncertainty * fit.relative_permittivity;
     d.depth_m = certain ? fit.apex_depth_m
                         : depth_from_apex_time_m(config_.geometry, d.time_s, config_.max_depth_m);
     d.relative_permittivity = static_cast<float>(fit.relative_permittivity);

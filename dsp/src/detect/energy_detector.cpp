@@ -4,27 +4,20 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "detector_support.hpp"
 
 namespace deminer::dsp {
 
 namespace {
 
-// Throws unless value lies in the interval from lo to hi; `lo_open` excludes lo itself.
-void check_range(const char* field, double value, double lo, double hi, bool lo_open = false) {
-  if (lo_open ? value > lo && value <= hi : value >= lo && value <= hi) return;  // NaN fails
-  std::ostringstream message;
-  message << "EnergyDetector: " << field << " " << value << " is out of range "
-          << (lo_open ? "(" : "[") << lo << ", " << hi << "]";
-  throw std::invalid_argument(message.str());
-}
+using detail::parabola_vertex;
 
-// Offset in [-0.5, 0.5] of the vertex of the parabola through (-1, y0), (0, y1), (1, y2) when y1
-// is a local maximum; 0 when the three points do not bend down.
-double parabola_vertex(double y0, double y1, double y2) noexcept {
-  const double curvature = y0 - 2.0 * y1 + y2;
-  return curvature < 0.0 ? std::clamp(0.5 * (y0 - y2) / curvature, -0.5, 0.5) : 0.0;
+// Throws std::invalid_argument naming the field, its value and the valid range.
+void check_range(const char* field, double value, double lo, double hi, bool lo_open = false,
+                 bool hi_open = false) {
+  detail::check_range("EnergyDetector", field, value, lo, hi, lo_open, hi_open);
 }
 
 }  // namespace

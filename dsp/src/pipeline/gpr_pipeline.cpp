@@ -20,9 +20,9 @@ std::variant<CfarDetector, EnergyDetector> make_detector(const GprDetectorConfig
                                                          std::size_t samples) {
   return std::visit(
       [&](const auto& c) -> std::variant<CfarDetector, EnergyDetector> {
-        using Block = std::conditional_t<std::is_same_v<std::decay_t<decltype(c)>,
-                                                        CfarDetector::Config>,
-                                         CfarDetector, EnergyDetector>;
+        using Block =
+            std::conditional_t<std::is_same_v<std::decay_t<decltype(c)>, CfarDetector::Config>,
+                               CfarDetector, EnergyDetector>;
         return std::variant<CfarDetector, EnergyDetector>(std::in_place_type<Block>, c, samples);
       },
       config);
@@ -40,7 +40,8 @@ std::vector<std::unique_ptr<TraceStage>> make_stages(const GprPipeline::Config& 
       stages.push_back(detail::make_gpr_stage(config.stages[i], config.samples_per_trace));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("stages[" + std::to_string(i) + "] (" +
-                                  std::string(stage_type_name(config.stages[i])) + "): " + e.what());
+                                  std::string(stage_type_name(config.stages[i])) +
+                                  "): " + e.what());
     }
   }
   return stages;
@@ -58,29 +59,22 @@ std::variant<CfarDetector, EnergyDetector> checked_detector(const GprPipeline::C
 }  // namespace
 
 std::string_view stage_type_name(const GprStageConfig& stage) noexcept {
-  return std::visit(Overloaded{
-                        [](const Dewow::Config&) { return std::string_view("dewow"); },
-                        [](const FixedTimeZero::Config&) { return std::string_view("fixed_time_zero"); },
-                        [](const TimeZeroAligner::Config&) { return std::string_view("time_zero"); },
-                        [](const BackgroundRemoval::Config&) {
-                          return std::string_view("background_removal");
-                        },
-                        [](const BandPass::Config&) { return std::string_view("band_pass"); },
-                        [](const ButterworthFilter::Config&) { return std::string_view("butterworth"); },
-                        [](const TPowerGain::Config&) { return std::string_view("t_power_gain"); },
-                        [](const ExponentialGain::Config&) {
-                          return std::string_view("exponential_gain");
-                        },
-                        [](const AgcGain::Config&) { return std::string_view("agc"); },
-                        [](const TraceStacker::Config&) { return std::string_view("stack"); },
-                        [](const DistanceNormaliser::Config&) {
-                          return std::string_view("distance_normalise");
-                        },
-                        [](const KirchhoffMigration::Config&) {
-                          return std::string_view("kirchhoff_migration");
-                        },
-                    },
-                    stage);
+  return std::visit(
+      Overloaded{
+          [](const Dewow::Config&) { return std::string_view("dewow"); },
+          [](const FixedTimeZero::Config&) { return std::string_view("fixed_time_zero"); },
+          [](const TimeZeroAligner::Config&) { return std::string_view("time_zero"); },
+          [](const BackgroundRemoval::Config&) { return std::string_view("background_removal"); },
+          [](const BandPass::Config&) { return std::string_view("band_pass"); },
+          [](const ButterworthFilter::Config&) { return std::string_view("butterworth"); },
+          [](const TPowerGain::Config&) { return std::string_view("t_power_gain"); },
+          [](const ExponentialGain::Config&) { return std::string_view("exponential_gain"); },
+          [](const AgcGain::Config&) { return std::string_view("agc"); },
+          [](const TraceStacker::Config&) { return std::string_view("stack"); },
+          [](const DistanceNormaliser::Config&) { return std::string_view("distance_normalise"); },
+          [](const KirchhoffMigration::Config&) { return std::string_view("kirchhoff_migration"); },
+      },
+      stage);
 }
 
 std::string_view detector_type_name(const GprDetectorConfig& detector) noexcept {
@@ -172,13 +166,12 @@ std::size_t GprPipeline::detect(std::span<Detection> out) noexcept {
   last_header_ = slot_.header;
   last_size_ = slot_.samples.size();
   if (observer_ != nullptr) observer_->on_trace(last_header_, last_signal(), last_envelope());
-  return std::visit(Overloaded{
-                        [&](CfarDetector& d) {
-                          return d.process(slot_.header, slot_.samples, envelope_, out);
-                        },
-                        [&](EnergyDetector& d) { return d.process(slot_.header, envelope_, out); },
-                    },
-                    detector_);
+  return std::visit(
+      Overloaded{
+          [&](CfarDetector& d) { return d.process(slot_.header, slot_.samples, envelope_, out); },
+          [&](EnergyDetector& d) { return d.process(slot_.header, envelope_, out); },
+      },
+      detector_);
 }
 
 // Gives the trace in slot_ to stages[stage..] and on to the detector, then whatever that stage
@@ -198,9 +191,9 @@ std::size_t GprPipeline::process(const TraceView& trace, std::span<Detection> ou
   }
   if (config_.wavelet_polarity == WaveletPolarity::measure) {
     if (auto* cfar = std::get_if<CfarDetector>(&detector_)) {
-      const auto largest = std::max_element(
-          trace.samples.begin(), trace.samples.end(),
-          [](float a, float b) { return std::abs(a) < std::abs(b); });
+      const auto largest =
+          std::max_element(trace.samples.begin(), trace.samples.end(),
+                           [](float a, float b) { return std::abs(a) < std::abs(b); });
       cfar->set_wavelet_polarity(*largest < 0.0f ? -1 : 1);
     }
   }

@@ -57,8 +57,8 @@ class FieldReader {
                         item->dump());
       for (std::size_t i = 0; i < value.size(); ++i) {
         if (!(*item)[i].is_number())
-          fail(where + "[" + std::to_string(i) + "]", "expected a number, found " +
-                                                          (*item)[i].dump());
+          fail(where + "[" + std::to_string(i) + "]",
+               "expected a number, found " + (*item)[i].dump());
         value[i] = (*item)[i].get<double>();
       }
     }
@@ -180,10 +180,10 @@ void describe(V& v, TimeZeroAligner::Config& c) {
     p("search_begin_sample", c.picker.search_begin_sample);
     p("search_end_sample", c.picker.search_end_sample);
   });
-  v.choice("pick_mode", c.pick_mode,
-           Choices<TimeZeroAligner::PickMode>{
-               {"every_trace", TimeZeroAligner::PickMode::every_trace},
-               {"first_trace", TimeZeroAligner::PickMode::first_trace}});
+  v.choice(
+      "pick_mode", c.pick_mode,
+      Choices<TimeZeroAligner::PickMode>{{"every_trace", TimeZeroAligner::PickMode::every_trace},
+                                         {"first_trace", TimeZeroAligner::PickMode::first_trace}});
   v("target_sample", c.target_sample);
   v("first_break_time_s", c.first_break_time_s);
   v("max_shift_samples", c.max_shift_samples);
@@ -193,10 +193,9 @@ void describe(V& v, TimeZeroAligner::Config& c) {
 template <class V>
 void describe(V& v, BackgroundRemoval::Config& c) {
   v.choice("mode", c.mode,
-           Choices<BackgroundRemoval::Mode>{
-               {"moving_mean", BackgroundRemoval::Mode::moving_mean},
-               {"exponential", BackgroundRemoval::Mode::exponential},
-               {"reference", BackgroundRemoval::Mode::reference}});
+           Choices<BackgroundRemoval::Mode>{{"moving_mean", BackgroundRemoval::Mode::moving_mean},
+                                            {"exponential", BackgroundRemoval::Mode::exponential},
+                                            {"reference", BackgroundRemoval::Mode::reference}});
   v("window_traces", c.window_traces);
   v("ema_traces", c.ema_traces);
 }
@@ -346,11 +345,11 @@ void describe(V& v, EnergyDetector::Config& c) {
 template <class V>
 void describe(V& v, GprPipeline::Config& c) {
   v("samples_per_trace", c.samples_per_trace);
-  v.choice("wavelet_polarity", c.wavelet_polarity,
-           Choices<GprPipeline::WaveletPolarity>{
-               {"measure", GprPipeline::WaveletPolarity::measure},
-               {"positive", GprPipeline::WaveletPolarity::positive},
-               {"negative", GprPipeline::WaveletPolarity::negative}});
+  v.choice(
+      "wavelet_polarity", c.wavelet_polarity,
+      Choices<GprPipeline::WaveletPolarity>{{"measure", GprPipeline::WaveletPolarity::measure},
+                                            {"positive", GprPipeline::WaveletPolarity::positive},
+                                            {"negative", GprPipeline::WaveletPolarity::negative}});
 }
 
 // One default-constructed alternative of a variant per type name.
@@ -418,8 +417,8 @@ GprPipeline::Config gpr_pipeline_config_from_json(std::string_view json_text,
   try {
     document = json::parse(json_text);
   } catch (const json::parse_error& e) {
-    throw ConfigError(std::string(source) + ": not valid JSON at byte " +
-                      std::to_string(e.byte) + ": " + e.what());
+    throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
+                      ": " + e.what());
   }
   GprPipeline::Config config;
   FieldReader top(document, "", source);

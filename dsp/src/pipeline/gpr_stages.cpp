@@ -132,46 +132,45 @@ struct Overloaded : Ts... {
 }  // namespace
 
 std::unique_ptr<TraceStage> make_gpr_stage(const GprStageConfig& config, std::size_t samples) {
-  return std::visit(
-      Overloaded{
-          [&](const Dewow::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FilterStage<Dewow>>(c, samples);
-          },
-          [&](const FixedTimeZero::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FixedTimeZeroStage>(c);
-          },
-          [&](const TimeZeroAligner::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<TimeZeroStage>(c, samples);
-          },
-          [&](const BackgroundRemoval::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FilterStage<BackgroundRemoval>>(c, samples);
-          },
-          [&](const BandPass::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FilterStage<BandPass>>(c, samples);
-          },
-          [&](const ButterworthFilter::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FilterStage<ButterworthFilter>>(c, samples);
-          },
-          [&](const TPowerGain::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<TimedFilterStage<TPowerGain>>(c);
-          },
-          [&](const ExponentialGain::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<TimedFilterStage<ExponentialGain>>(c);
-          },
-          [&](const AgcGain::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<FilterStage<AgcGain>>(c, samples);
-          },
-          [&](const TraceStacker::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<StackerStage>(c, samples);
-          },
-          [&](const DistanceNormaliser::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<DistanceStage>(c, samples);
-          },
-          [&](const KirchhoffMigration::Config& c) -> std::unique_ptr<TraceStage> {
-            return std::make_unique<MigrationStage>(c, samples);
-          },
-      },
-      config);
+  return std::visit(Overloaded{
+                        [&](const Dewow::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FilterStage<Dewow>>(c, samples);
+                        },
+                        [&](const FixedTimeZero::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FixedTimeZeroStage>(c);
+                        },
+                        [&](const TimeZeroAligner::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<TimeZeroStage>(c, samples);
+                        },
+                        [&](const BackgroundRemoval::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FilterStage<BackgroundRemoval>>(c, samples);
+                        },
+                        [&](const BandPass::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FilterStage<BandPass>>(c, samples);
+                        },
+                        [&](const ButterworthFilter::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FilterStage<ButterworthFilter>>(c, samples);
+                        },
+                        [&](const TPowerGain::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<TimedFilterStage<TPowerGain>>(c);
+                        },
+                        [&](const ExponentialGain::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<TimedFilterStage<ExponentialGain>>(c);
+                        },
+                        [&](const AgcGain::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<FilterStage<AgcGain>>(c, samples);
+                        },
+                        [&](const TraceStacker::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<StackerStage>(c, samples);
+                        },
+                        [&](const DistanceNormaliser::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<DistanceStage>(c, samples);
+                        },
+                        [&](const KirchhoffMigration::Config& c) -> std::unique_ptr<TraceStage> {
+                          return std::make_unique<MigrationStage>(c, samples);
+                        },
+                    },
+                    config);
 }
 
 BackgroundRemoval* background_of(TraceStage& stage) noexcept {

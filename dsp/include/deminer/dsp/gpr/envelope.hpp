@@ -4,20 +4,18 @@
 // Why: a GPR echo is an oscillating wavelet whose sign and phase depend on the target; its
 // envelope is one positive bump centred on the (zero-phase) wavelet, so peak picking on it gives
 // the echo's time and strength whatever the polarity.
-// How: the trace is zero-padded to fft_size() = fast_fft_size(2·max_samples) (the padding keeps
-// the end of the trace from wrapping onto its start, and the 5-smooth size keeps execution
-// allocation-free), transformed, multiplied by -i·sign(f) (bins 0 and N/2 set to zero), which
-// is Hermitian so the real inverse gives H(x), and transformed back. This equals
+// How: the envelope output of AnalyticSignal (analytic_signal.hpp): the trace is zero-padded to
+// fft_size() = fast_fft_size(2·max_samples) (the padding keeps the end of the trace from
+// wrapping onto its start, and the 5-smooth size keeps execution allocation-free), and the
+// Hilbert transform taken in the frequency domain. This equals
 // scipy.signal.hilbert(x, N=fft_size()) restricted to the trace.
 // Units: those of the input. Latency: none beyond the trace.
 #pragma once
 
-#include <complex>
 #include <cstddef>
 #include <span>
-#include <vector>
 
-#include "deminer/dsp/core/fft.hpp"
+#include "deminer/dsp/gpr/analytic_signal.hpp"
 
 namespace deminer::dsp {
 
@@ -31,15 +29,11 @@ class Envelope {
   // Stateless between traces; kept for the common block shape.
   void reset() noexcept {}
 
-  [[nodiscard]] std::size_t max_samples() const noexcept { return max_samples_; }
-  [[nodiscard]] std::size_t fft_size() const noexcept { return fft_.size(); }
+  [[nodiscard]] std::size_t max_samples() const noexcept { return analytic_.max_samples(); }
+  [[nodiscard]] std::size_t fft_size() const noexcept { return analytic_.fft_size(); }
 
  private:
-  std::size_t max_samples_;
-  RealFft fft_;
-  std::vector<float> padded_;  // input, zero-padded to fft_size()
-  std::vector<std::complex<float>> spectrum_;
-  std::vector<float> hilbert_;  // H(x), unnormalised (scaled by fft_size())
+  AnalyticSignal analytic_;
 };
 
 }  // namespace deminer::dsp

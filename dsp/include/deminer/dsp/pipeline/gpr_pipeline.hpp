@@ -52,8 +52,8 @@ struct FixedTimeZero {
 using GprStageConfig =
     std::variant<Dewow::Config, FixedTimeZero::Config, TimeZeroAligner::Config,
                  BackgroundRemoval::Config, BandPass::Config, ButterworthFilter::Config,
-                 TPowerGain::Config, ExponentialGain::Config, AgcGain::Config,
-                 TraceStacker::Config, DistanceNormaliser::Config, KirchhoffMigration::Config>;
+                 TPowerGain::Config, ExponentialGain::Config, AgcGain::Config, TraceStacker::Config,
+                 DistanceNormaliser::Config, KirchhoffMigration::Config>;
 
 using GprDetectorConfig = std::variant<CfarDetector::Config, EnergyDetector::Config>;
 
@@ -64,7 +64,7 @@ using GprDetectorConfig = std::variant<CfarDetector::Config, EnergyDetector::Con
 class GprPipeline {
  public:
   enum class WaveletPolarity : std::uint8_t {
-    measure,   // sign of the largest |sample| of each raw trace (the direct wave)
+    measure,  // sign of the largest |sample| of each raw trace (the direct wave)
     positive,
     negative,
   };
