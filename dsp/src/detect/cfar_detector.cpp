@@ -289,26 +289,16 @@ std::size_t CfarDetector::process(const TraceHeader& header, std::span<const flo
 std::size_t CfarDetector::end_track(Track& track, std::span<Detection> out) noexcept {
   track.live = false;
   if (track.traces < config_.min_track_traces || track.best_ratio < config_.trigger_ratio) return 0;
+  // Shadows first, from the strongest trace's place and time: the fit is the costly part.
+  if (shadowed(track, track.best_header.position_m, track.best_pick_s)) {
+    ++merged_;
+    return 0;
+  }
   Detection d;
   fill_detection(track, d);
   for (const Reported& r : reported_) {
-    const double along = std::abs(r.position_m - d.position_m);
-    const bool repeat = along <= config_.min_separation_m &&
-                        std::abs(r.time_s - d.time_s) <= config_.object_extent_s;
-    const bool shadowed = along <= config_.shadow_m &&
-                          d.time_s >= r.time_s - config_.object_extent_s &&
-                          track.best_amplitude * config_.prominence < r.amplitude;
-    if (repeat || shadowed) {
-      ++merged_;
-      return 0;
-    }
-  }
-  // A stronger object still being tracked casts the same shadow (its track may outlast this one).
-  for (const Track& other : tracks_) {
-    if (!other.live || &other == &track) continue;
-    if (std::abs(other.best_header.position_m - d.position_m) <= config_.shadow_m &&
-        d.time_s >= other.best_pick_s - config_.object_extent_s &&
-        track.best_amplitude * config_.prominence < other.best_amplitude) {
+    if (std::abs(r.position_m - d.position_m) <= config_.min_separation_m &&
+        std::abs(r.time_s - d.time_s) <= config_.object_extent_s) {
       ++merged_;
       return 0;
     }
@@ -326,6 +316,26 @@ std::size_t CfarDetector::end_track(Track& track, std::span<Detection> out) noex
   }
   out[0] = d;
   return 1;
+}
+
+bool CfarDetector::shadowed(const Track& track, double position_m, double time_s) const noexcept {
+  const auto weaker_behind = [&](double other_position_m, double other_time_s,
+                                 float other_amplitude) {
+    return std::abs(other_position_m - position_m) <= config_.shadow_m &&
+           time_s >= other_time_s - config_.object_extent_s &&
+           track.best_amplitude * config_.prominence < other_amplitude;
+  };
+  for (const Reported& r : reported_) {
+    if (weaker_behind(r.position_m, r.time_s, r.amplitude)) return true;
+  }
+  // A stronger object still being tracked casts the same shadow (its track may outlast this one).
+  for (const Track& other : tracks_) {
+    if (!other.live || &other == &track) continue;
+    if (weaker_behind(other.best_header.position_m, other.best_pick_s, other.best_amplitude)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void CfarDetector::fill_detection(const Track& track, Detection& d) noexcept {

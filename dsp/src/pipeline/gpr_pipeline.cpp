@@ -6,15 +6,13 @@
 #include <string>
 
 #include "gpr_stages.hpp"
+#include "overloaded.hpp"
 
 namespace deminer::dsp {
 
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
+using detail::Overloaded;
 
 std::variant<CfarDetector, EnergyDetector> make_detector(const GprDetectorConfig& config,
                                                          std::size_t samples) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "overloaded.hpp"
+
 namespace deminer::dsp::detail {
 
 namespace {
@@ -122,11 +124,6 @@ class MigrationStage final : public TraceStage {
  private:
   KirchhoffMigration migration_;
   std::vector<float> output_;
-};
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
 };
 
 }  // namespace

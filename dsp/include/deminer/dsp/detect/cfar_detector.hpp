@@ -161,6 +161,7 @@ class CfarDetector {
   std::size_t find_echoes(const TraceHeader& header, std::span<const float> envelope) noexcept;
   void assign(const TraceHeader& header, std::span<const float> signal, const Echo& echo) noexcept;
   std::size_t end_track(Track& track, std::span<Detection> out) noexcept;
+  [[nodiscard]] bool shadowed(const Track& track, double position_m, double time_s) const noexcept;
   void fill_detection(const Track& track, Detection& d) noexcept;
 
   Config config_;

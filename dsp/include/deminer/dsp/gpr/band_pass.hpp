@@ -49,6 +49,8 @@ class BandPass {
   // H at bin k (frequency k / (fft_size() · sample_interval_s)), k = 0..fft_size()/2.
   [[nodiscard]] std::span<const float> response() const noexcept { return response_; }
 
+  [[nodiscard]] std::size_t max_samples() const noexcept { return max_samples_; }
+
  private:
   Config config_;
   std::size_t max_samples_;
