@@ -75,7 +75,10 @@ HyperbolaFitter::Config fitter_config(const CfarDetector::Config& c) {
 }  // namespace
 
 CfarDetector::CfarDetector(const Config& config, std::size_t max_samples)
-    : config_(validated(config)), fitter_(fitter_config(config)), features_(config.features) {
+    : config_(validated(config)),
+      gate_open_s_(surface_two_way_time_s(config.geometry) + config.gate_delay_s),
+      fitter_(fitter_config(config)),
+      features_(config.features) {
   check_range("max_samples", static_cast<double>(max_samples), 1.0, 1e9);
   const std::size_t cells = max_samples / config.cell_samples + 1;
   cell_energy_.resize(cells);
@@ -94,7 +97,7 @@ CfarDetector::CfarDetector(const Config& config, std::size_t max_samples)
 std::size_t CfarDetector::find_echoes(const TraceHeader& header,
                                       std::span<const float> envelope) noexcept {
   echoes_.clear();
-  const double open_s = surface_two_way_time_s(config_.geometry) + config_.gate_delay_s;
+  const double open_s = gate_open_s_;
   const double n = static_cast<double>(envelope.size());
   const auto first =
       static_cast<std::size_t>(std::clamp(std::ceil(header.sample_at_time(open_s)), 0.0, n));

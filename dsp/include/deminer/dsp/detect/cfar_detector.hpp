@@ -165,6 +165,7 @@ class CfarDetector {
   void fill_detection(const Track& track, Detection& d) noexcept;
 
   Config config_;
+  double gate_open_s_;  // surface echo + gate_delay_s: fixed by the geometry
   HyperbolaFitter fitter_;
   FeatureExtractor features_;
   std::vector<double> cell_energy_;
