@@ -9,6 +9,7 @@
 #include <string>
 
 #include "deminer/dsp/gpr/refraction.hpp"
+#include "migration_velocity.hpp"
 
 namespace deminer::dsp {
 namespace {
@@ -37,25 +38,8 @@ const StoltMigration::Config& checked(const StoltMigration::Config& c) {
 }
 
 double checked_velocity(const StoltMigration::Config& c) {
-  const bool has_velocity = c.velocity_m_per_s != 0.0;
-  const bool has_permittivity = c.relative_permittivity != 0.0;
-  if (has_velocity == has_permittivity) {
-    std::ostringstream message;
-    message << "StoltMigration: velocity_m_per_s " << c.velocity_m_per_s
-            << " and relative_permittivity " << c.relative_permittivity
-            << " are invalid (need exactly one of them non-zero)";
-    throw std::invalid_argument(message.str());
-  }
-  if (has_velocity) {
-    if (!(c.velocity_m_per_s > 0.0 && c.velocity_m_per_s <= speed_of_light_m_per_s)) {
-      reject("velocity_m_per_s", c.velocity_m_per_s, "0 < v <= 299792458");
-    }
-    return c.velocity_m_per_s;
-  }
-  if (!(c.relative_permittivity >= 1.0 && std::isfinite(c.relative_permittivity))) {
-    reject("relative_permittivity", c.relative_permittivity, ">= 1");
-  }
-  return soil_velocity_m_per_s(c.relative_permittivity);
+  return detail::checked_migration_velocity("StoltMigration", c.velocity_m_per_s,
+                                            c.relative_permittivity);
 }
 
 // Kaiser shape parameter of the interpolation window. The kernel's time response must be flat
