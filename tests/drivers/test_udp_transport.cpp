@@ -9,8 +9,13 @@
 #include "allocation_counter.hpp"
 #include "deminer/drivers/link/payloads.hpp"
 #include "deminer/drivers/transport/udp.hpp"
+#include "transport_test_support.hpp"
 
 namespace {
+
+using deminer::test::expect_trace;
+using deminer::test::read_next;
+using deminer::test::trace_frame;
 
 namespace link = deminer::drivers::link;
 using deminer::drivers::ReadResult;
@@ -18,39 +23,6 @@ using deminer::drivers::ReadStatus;
 using deminer::drivers::UdpSender;
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::byte>;
-
-Bytes trace_frame(std::uint32_t sequence, std::size_t samples = 64) {
-  deminer::dsp::Trace trace;
-  trace.header.dt_s = 1e-10;
-  trace.header.sequence = sequence;
-  for (std::size_t i = 0; i < samples; ++i) {
-    trace.samples.push_back(static_cast<float>(sequence) + static_cast<float>(i) * 1e-3f);
-  }
-  Bytes payload(link::trace_payload_size(samples));
-  EXPECT_EQ(link::encode_trace_payload(trace.view(), payload), payload.size());
-  Bytes frame(link::frame_size(payload.size()));
-  link::FrameHeader header;
-  header.sequence = sequence;
-  EXPECT_EQ(link::encode_frame(header, payload, frame), frame.size());
-  return frame;
-}
-
-ReadResult read_next(deminer::drivers::Device& device) {
-  for (int i = 0; i < 500; ++i) {
-    const auto result = device.read(20ms);
-    if (result.status != ReadStatus::timeout) return result;
-  }
-  return {};
-}
-
-void expect_trace(const ReadResult& result, std::uint32_t sequence, std::size_t samples = 64) {
-  ASSERT_EQ(result.status, ReadStatus::frame) << deminer::drivers::to_string(result.status);
-  EXPECT_EQ(result.header.sequence, sequence);
-  const Bytes expected = trace_frame(sequence, samples);
-  ASSERT_EQ(result.payload.size(), expected.size() - link::kFrameOverhead);
-  EXPECT_TRUE(std::equal(result.payload.begin(), result.payload.end(),
-                         expected.begin() + link::kFrameHeaderSize));
-}
 
 struct Loopback {
   explicit Loopback(const std::string& options = "")

@@ -1,6 +1,5 @@
 // The `deminer` program end to end, as a user runs it: simulate -> replay, and its errors.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,28 +7,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_runner.hpp"
 #include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout, then stderr
-};
+using Result = deminer::test::CliResult;
 
 Result run(const std::string& arguments, bool merge_stderr = true) {
-  const std::string command =
-      std::string(DEMINER_CLI) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) result.output += buffer;
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return deminer::test::run_cli(arguments, merge_stderr);
 }
 
 class Cli : public ::testing::Test {

@@ -1,7 +1,6 @@
 // `deminer serve` and `deminer run` as a user runs them: a virtual sensor head on a
 // pseudo-terminal or UDP, the live pipeline reading it, detections equal to `deminer replay`.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -11,27 +10,16 @@
 #include <string>
 #include <thread>
 
+#include "cli_runner.hpp"
 #include "deminer/drivers/transport/udp.hpp"
 #include "scratch_dir.hpp"
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;
-};
+using Result = deminer::test::CliResult;
 
 Result run(const std::string& arguments, bool merge_stderr = true) {
-  const std::string command =
-      std::string(DEMINER_CLI) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) result.output += buffer;
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return deminer::test::run_cli(arguments, merge_stderr);
 }
 
 // The detections of `deminer run --json` (one object per line, then a summary line).
