@@ -71,16 +71,22 @@ std::size_t PseudoTerminal::unread_bytes() const noexcept {
 
 bool PseudoTerminal::drain(std::chrono::milliseconds timeout) noexcept {
   const std::int64_t deadline = monotonic_ns() + timeout.count() * 1'000'000;
-  // The kernel moves written bytes to the reader's queue from a work queue, so an empty queue
-  // is only believed after several looks a few milliseconds apart.
-  int empty_looks = 0;
-  while (empty_looks < 4) {
-    empty_looks = unread_bytes() == 0 ? empty_looks + 1 : 0;
-    if (monotonic_ns() >= deadline) return false;
-    timespec ts{0, 5'000'000};
+  // The reader's queue (what FIONREAD counts) holds 4 KiB; the rest waits in the tty's flip
+  // buffer, which a kernel work queue moves over when the reader makes room. On a loaded
+  // machine that worker can wait tens of milliseconds, and the queue looks empty meanwhile.
+  // A hang-up discards whatever is still inside, so the queue must stay empty for a quiet
+  // period far longer than such a wait before it is believed.
+  constexpr std::int64_t kQuietNs = 250'000'000;
+  constexpr std::int64_t kLookNs = 5'000'000;
+  std::int64_t empty_since = monotonic_ns();
+  for (;;) {
+    const std::int64_t now = monotonic_ns();
+    if (unread_bytes() != 0) empty_since = now;
+    if (now - empty_since >= kQuietNs) return true;
+    if (now >= deadline) return false;
+    timespec ts{0, kLookNs};
     nanosleep(&ts, nullptr);
   }
-  return true;
 }
 
 void PseudoTerminal::close() noexcept {
