@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
-#include "deminer/dsp/gpr/butterworth.hpp"
+#include "deminer/dsp/core/butterworth.hpp"
 
 using deminer::dsp::ButterworthFilter;
 using deminer::dsp::design_butterworth;

@@ -2,23 +2,10 @@
 #pragma once
 
 #include <algorithm>
-#include <sstream>
-#include <stdexcept>
+
+#include "../core/check_range.hpp"
 
 namespace deminer::dsp::detail {
-
-// Throws std::invalid_argument "<block>: <field> <value> is out of range [lo, hi]" unless value
-// lies in the interval (`lo_open`/`hi_open` exclude the ends). NaN is always out of range.
-inline void check_range(const char* block, const char* field, double value, double lo, double hi,
-                        bool lo_open = false, bool hi_open = false) {
-  const bool above = lo_open ? value > lo : value >= lo;
-  const bool below = hi_open ? value < hi : value <= hi;
-  if (above && below) return;
-  std::ostringstream message;
-  message << block << ": " << field << " " << value << " is out of range " << (lo_open ? "(" : "[")
-          << lo << ", " << hi << (hi_open ? ")" : "]");
-  throw std::invalid_argument(message.str());
-}
 
 // Offset in [-0.5, 0.5] of the vertex of the parabola through (-1, y0), (0, y1), (1, y2) when y1
 // is a local maximum; 0 when the three points do not bend down.

@@ -22,7 +22,7 @@
 #include <span>
 #include <vector>
 
-#include "deminer/dsp/gpr/butterworth.hpp"
+#include "deminer/dsp/core/butterworth.hpp"
 
 namespace deminer::dsp {
 

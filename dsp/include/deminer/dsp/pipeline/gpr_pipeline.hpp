@@ -29,7 +29,7 @@
 #include "deminer/dsp/detect/energy_detector.hpp"
 #include "deminer/dsp/gpr/background_removal.hpp"
 #include "deminer/dsp/gpr/band_pass.hpp"
-#include "deminer/dsp/gpr/butterworth.hpp"
+#include "deminer/dsp/core/butterworth.hpp"
 #include "deminer/dsp/gpr/dewow.hpp"
 #include "deminer/dsp/gpr/distance_normaliser.hpp"
 #include "deminer/dsp/gpr/envelope.hpp"

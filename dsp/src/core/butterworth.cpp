@@ -1,4 +1,4 @@
-#include "deminer/dsp/gpr/butterworth.hpp"
+#include "deminer/dsp/core/butterworth.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
