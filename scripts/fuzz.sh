@@ -13,7 +13,7 @@ seconds="${1:-30}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SECONDS_PER_TARGET must be a positive integer, not '$seconds'" >&2; exit 2; }
 # fuzz_gprmax is built but not run here: libhdf5 1.10 (Debian 12) itself crashes on damaged files
 # (docs/fuzzing.md); run it by hand with build-fuzz/tests/fuzz/fuzz_gprmax -malloc_limit_mb=8192.
-targets=(fuzz_frame_decoder fuzz_trace_payload fuzz_device_description fuzz_recording_reader
+targets=(fuzz_frame_decoder fuzz_trace_payload fuzz_md_payloads fuzz_device_description fuzz_recording_reader
          fuzz_gssi_dzt fuzz_sensors_software_dt1 fuzz_mala fuzz_segy)
 # Seeds from the shared field files for the readers whose input is the file itself.
 shared="$(cd "$root/.." && pwd)/shared/data/recordings"

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "deminer/drivers/link/frame.hpp"
+#include "deminer/drivers/link/md_payloads.hpp"
 #include "deminer/drivers/link/payloads.hpp"
 #include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/trace.hpp"
@@ -121,6 +122,25 @@ void trace_seeds(const fs::path& dir) {
   write(dir, "non-finite-samples", trace_payload(t));
 }
 
+void md_seeds(const fs::path& dir) {
+  deminer::dsp::md::VlfBlock block;
+  block.header.sample_rate_hz = 1e5;
+  block.header.tone_count = 2;
+  block.header.tone_hz = {5e3, 15e3, 0.0, 0.0};
+  block.samples = {0.5f, -0.25f, 1.0f, 0.0f};
+  Bytes vlf(dlink::vlf_block_payload_size(block.samples.size()));
+  (void)dlink::encode_vlf_block_payload(block.view(), vlf);
+  write(dir, "vlf", vlf);
+  deminer::dsp::md::PiFrame frame;
+  frame.header.pulse_length_s = 1e-4;
+  frame.header.pulse_period_s = 1e-3;
+  frame.gate_times_s = {1e-5f, 3e-5f, 1e-4f};
+  frame.gate_values = {0.5f, 0.1f, 0.01f};
+  Bytes pi(dlink::pi_frame_payload_size(frame.gate_values.size()));
+  (void)dlink::encode_pi_frame_payload(frame.view(), pi);
+  write(dir, "pi", pi);
+}
+
 void description_seeds(const fs::path& dir) {
   write(dir, "ascii", dlink::encode_device_description(make_device(false)));
   write(dir, "utf8", dlink::encode_device_description(make_device(true)));
@@ -164,6 +184,7 @@ int main(int argc, char** argv) {
     const fs::path root = argv[1];
     decoder_seeds(root / "fuzz_frame_decoder");
     trace_seeds(root / "fuzz_trace_payload");
+    md_seeds(root / "fuzz_md_payloads");
     description_seeds(root / "fuzz_device_description");
     recording_seeds(root / "fuzz_recording_reader", root);
   } catch (const std::exception& e) {

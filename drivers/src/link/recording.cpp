@@ -65,20 +65,41 @@ void RecordingWriter::write_frame(const FrameHeader& header, std::span<const std
   next_sequence_ = header.sequence + 1;
 }
 
-void RecordingWriter::write_trace(const dsp::TraceView& trace) {
-  const std::size_t payload_size = trace_payload_size(trace.samples.size());
+template <class Encode>
+void RecordingWriter::write_payload(FrameType type, std::int64_t timestamp_ns,
+                                    std::size_t payload_size, const char* what, Encode&& encode) {
   if (payload_size > kMaxPayloadSize) {
-    throw FormatError(path_.string() + ": a trace of " + std::to_string(trace.samples.size()) +
-                      " samples exceeds the frame payload limit of " +
+    throw FormatError(path_.string() + ": a " + what + " of " + std::to_string(payload_size) +
+                      " bytes exceeds the frame payload limit of " +
                       std::to_string(kMaxPayloadSize) + " bytes");
   }
   if (frame_.size() < frame_size(payload_size)) frame_.resize(frame_size(payload_size));
   // The payload is encoded where the frame expects it, so encode_frame copies nothing.
   const auto payload = std::span(frame_).subspan(kFrameHeaderSize, payload_size);
-  (void)encode_trace_payload(trace, payload);
-  const FrameHeader header{FrameType::gpr_trace, next_sequence_, trace.header.timestamp_ns};
+  if (encode(payload) != payload_size) {
+    throw FormatError(path_.string() + ": this " + what + " cannot be encoded");
+  }
+  const FrameHeader header{type, next_sequence_, timestamp_ns};
   write_encoded(std::span(frame_).first(encode_frame(header, payload, frame_)));
   ++next_sequence_;
+}
+
+void RecordingWriter::write_trace(const dsp::TraceView& trace) {
+  write_payload(FrameType::gpr_trace, trace.header.timestamp_ns,
+                trace_payload_size(trace.samples.size()), "trace",
+                [&](std::span<std::byte> out) { return encode_trace_payload(trace, out); });
+}
+
+void RecordingWriter::write_vlf_block(const dsp::md::VlfBlockView& block) {
+  write_payload(FrameType::vlf_block, block.header.timestamp_ns,
+                vlf_block_payload_size(block.samples.size()), "VLF block",
+                [&](std::span<std::byte> out) { return encode_vlf_block_payload(block, out); });
+}
+
+void RecordingWriter::write_pi_frame(const dsp::md::PiFrameView& frame) {
+  write_payload(FrameType::pi_frame, frame.header.timestamp_ns,
+                pi_frame_payload_size(frame.gate_values.size()), "PI frame",
+                [&](std::span<std::byte> out) { return encode_pi_frame_payload(frame, out); });
 }
 
 void RecordingWriter::write_encoded(std::span<const std::byte> frame) {
@@ -230,19 +251,57 @@ std::optional<Frame> RecordingReader::next_frame() {
   }
 }
 
-bool RecordingReader::next_trace(dsp::Trace& trace) {
+template <class Decode>
+bool RecordingReader::next_of_type(FrameType type, Decode&& decode) {
   while (const auto frame = next_frame()) {
-    if (frame->header.type != FrameType::gpr_trace) continue;
-    const std::size_t size = frame->payload.size();
-    // A well-formed payload holds exactly this many samples; decoding checks the declared count.
-    trace.samples.resize(size > kTracePayloadHeaderSize ? (size - kTracePayloadHeaderSize) / 4 : 0);
-    const auto result = decode_trace_payload(frame->payload, trace.header, trace.samples);
-    if (result.status == TracePayloadStatus::ok) return true;
+    if (frame->header.type != type) continue;
+    const char* problem = decode(frame->payload);
+    if (problem == nullptr) return true;
     warnings_.push_back(path_.string() + ": frame at byte " + std::to_string(frame->stream_offset) +
-                        " skipped: " + to_string(result.status));
+                        " skipped: " + problem);
   }
-  trace.samples.clear();
   return false;
+}
+
+// Each decoder sizes the caller's buffers from the payload length: a well-formed payload holds
+// exactly that many values, and decoding checks the declared count against it.
+bool RecordingReader::next_trace(dsp::Trace& trace) {
+  const bool found = next_of_type(FrameType::gpr_trace, [&](std::span<const std::byte> payload) {
+    const std::size_t size = payload.size();
+    trace.samples.resize(size > kTracePayloadHeaderSize ? (size - kTracePayloadHeaderSize) / 4 : 0);
+    const auto result = decode_trace_payload(payload, trace.header, trace.samples);
+    return result.status == TracePayloadStatus::ok ? nullptr : to_string(result.status);
+  });
+  if (!found) trace.samples.clear();
+  return found;
+}
+
+bool RecordingReader::next_vlf_block(dsp::md::VlfBlock& block) {
+  const bool found = next_of_type(FrameType::vlf_block, [&](std::span<const std::byte> payload) {
+    const std::size_t size = payload.size();
+    block.samples.resize(size > kVlfPayloadHeaderSize ? (size - kVlfPayloadHeaderSize) / 4 : 0);
+    const auto result = decode_vlf_block_payload(payload, block.header, block.samples);
+    return result.status == MdPayloadStatus::ok ? nullptr : to_string(result.status);
+  });
+  if (!found) block.samples.clear();
+  return found;
+}
+
+bool RecordingReader::next_pi_frame(dsp::md::PiFrame& frame) {
+  const bool found = next_of_type(FrameType::pi_frame, [&](std::span<const std::byte> payload) {
+    const std::size_t size = payload.size();
+    const std::size_t gates = size > kPiPayloadHeaderSize ? (size - kPiPayloadHeaderSize) / 8 : 0;
+    frame.gate_times_s.resize(gates);
+    frame.gate_values.resize(gates);
+    const auto result =
+        decode_pi_frame_payload(payload, frame.header, frame.gate_times_s, frame.gate_values);
+    return result.status == MdPayloadStatus::ok ? nullptr : to_string(result.status);
+  });
+  if (!found) {
+    frame.gate_times_s.clear();
+    frame.gate_values.clear();
+  }
+  return found;
 }
 
 void RecordingReader::warn_at_end() {

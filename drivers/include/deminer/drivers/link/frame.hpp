@@ -45,13 +45,15 @@ inline constexpr std::size_t kFrameTimestampOffset = 16;
 enum class FrameType : std::uint8_t {
   gpr_trace = 1,           // payloads.hpp: encode_trace_payload
   device_description = 2,  // payloads.hpp: encode_device_description
+  vlf_block = 3,           // md_payloads.hpp: encode_vlf_block_payload
+  pi_frame = 4,            // md_payloads.hpp: encode_pi_frame_payload
 };
 
 // A decoder rejects other type codes as an invalid header: it helps reject false sync matches.
 // Adding a type means adding it here.
 [[nodiscard]] constexpr bool is_known_frame_type(std::uint8_t type) noexcept {
-  return type == static_cast<std::uint8_t>(FrameType::gpr_trace) ||
-         type == static_cast<std::uint8_t>(FrameType::device_description);
+  return type >= static_cast<std::uint8_t>(FrameType::gpr_trace) &&
+         type <= static_cast<std::uint8_t>(FrameType::pi_frame);
 }
 
 // What the sender chooses; version, length and CRC follow from the encoding.

@@ -21,6 +21,7 @@
 
 #include "deminer/drivers/link/decoder.hpp"
 #include "deminer/drivers/link/frame.hpp"
+#include "deminer/drivers/link/md_payloads.hpp"
 #include "deminer/drivers/link/payloads.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/core/trace.hpp"
@@ -57,6 +58,9 @@ class RecordingWriter {
   // Appends a gpr_trace frame numbered one after the last frame written, stamped with the
   // trace's timestamp_ns. Allocates only when a trace is longer than any before it.
   void write_trace(const dsp::TraceView& trace);
+  // The same for metal-detector frames (md_payloads.hpp), stamped with their timestamp_ns.
+  void write_vlf_block(const dsp::md::VlfBlockView& block);
+  void write_pi_frame(const dsp::md::PiFrameView& frame);
   void flush();
   // Flushes and closes; throws IoError if that fails. The destructor closes too, but silently.
   void close();
@@ -65,6 +69,11 @@ class RecordingWriter {
 
  private:
   void write_encoded(std::span<const std::byte> frame);
+  // Encodes a payload of `payload_size` bytes with `encode` straight into the frame buffer and
+  // appends the frame, numbered one after the last.
+  template <class Encode>
+  void write_payload(FrameType type, std::int64_t timestamp_ns, std::size_t payload_size,
+                     const char* what, Encode&& encode);
 
   std::filesystem::path path_;
   std::unique_ptr<std::FILE, detail::FileCloser> file_;
@@ -91,6 +100,9 @@ class RecordingReader {
   // other types are passed over, trace payloads that do not decode are skipped with a warning.
   // Returns false at the end of the file.
   bool next_trace(dsp::Trace& trace);
+  // The same for metal-detector frames.
+  bool next_vlf_block(dsp::md::VlfBlock& block);
+  bool next_pi_frame(dsp::md::PiFrame& frame);
 
   [[nodiscard]] const DecoderCounters& counters() const noexcept { return decoder_.counters(); }
   // Human-readable problems found so far; complete once the end of the file has been reached.
@@ -101,6 +113,9 @@ class RecordingReader {
   std::size_t read_some(std::span<std::byte> out);
   void read_header();
   void warn_at_end();
+  // The next frame of `type` that `decode` accepts; skipped payloads are warned about.
+  template <class Decode>
+  bool next_of_type(FrameType type, Decode&& decode);
 
   std::filesystem::path path_;
   std::unique_ptr<std::FILE, detail::FileCloser> file_;
