@@ -44,7 +44,7 @@ md::MdSceneConfig pi_sweep(const PiPipeline::Config& chain, const md::MdTargetCo
   scene.pulse_length_s = chain.pulse_length_s;
   scene.pulse_period_s = 1e-3;
   scene.sweep_count = 1;
-  scene.sweep_width_m = 1.2;
+  scene.sweep_width_m = 0.8;
   scene.advance_per_sweep_m = 0.0;
   scene.lane_start_m = target.y_m;
   scene.coil_height_m = 0.05;
@@ -93,7 +93,7 @@ TEST(PiChainOnSimulatedSweeps, TauSweepLosesTargetsOnlyNearTheSinglePairsTauNull
   int lost_single = 0;
   int lost_multi = 0;
   std::vector<double> taus;
-  for (int i = 0; i <= 24; ++i) taus.push_back(1e-6 * std::pow(1000.0, i / 24.0));
+  for (int i = 0; i <= 16; ++i) taus.push_back(1e-6 * std::pow(1000.0, i / 16.0));
   taus.push_back(null_tau);
   for (std::size_t i = 0; i < taus.size(); ++i) {
     const double tau = taus[i];

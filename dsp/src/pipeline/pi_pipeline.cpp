@@ -57,6 +57,12 @@ PiPipeline::Config PiPipeline::default_config() {
   c.balance_pairs = {{0, 3}, {0, 1}, {2, 5}};
   c.baseline.tare_pulses = 64;
   c.baseline.tracking_time_constant_pulses = 2e4;
+  // At 1 k pulses/s a hand sweep brings a large target in over half a second or more: the noise
+  // estimate must span several seconds, or it learns the rising target as noise and never opens
+  // an event.
+  c.events.noise_window = 4096;
+  c.events.update_interval = 32;
+  c.events.hold_samples = 30;
   return c;
 }
 
