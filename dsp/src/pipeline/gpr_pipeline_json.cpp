@@ -288,13 +288,7 @@ json write_typed(const Variant& config, std::string_view (*name_of)(const Varian
 
 GprPipeline::Config gpr_pipeline_config_from_json(std::string_view json_text,
                                                   std::string_view source) {
-  json document;
-  try {
-    document = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
-                      ": " + e.what());
-  }
+  const json document = json_fields::parse(json_text, source);
   GprPipeline::Config config;
   FieldReader top(document, "", source);
   describe(top, config);

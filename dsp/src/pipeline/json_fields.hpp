@@ -26,6 +26,16 @@ using nlohmann::json;
 template <class E>
 using Choices = std::initializer_list<std::pair<std::string_view, E>>;
 
+// The document in `text`, or a ConfigError naming `source` and the byte where parsing failed.
+inline json parse(std::string_view text, std::string_view source) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
+                      ": " + e.what());
+  }
+}
+
 inline std::string join_keys(const std::vector<std::string>& keys) {
   std::string text;
   for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;

@@ -6,6 +6,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "json_fields.hpp"
+#include "md_json_fields.hpp"
 
 namespace deminer::dsp {
 
@@ -19,18 +20,6 @@ template <class V>
 void describe(V& v, md::PiBaseline::Config& c) {
   v("tare_pulses", c.tare_pulses);
   v("tracking_time_constant_pulses", c.tracking_time_constant_pulses);
-}
-
-template <class V>
-void describe(V& v, md::EventDetector::Config& c) {
-  v("noise_window", c.noise_window);
-  v("update_interval", c.update_interval);
-  v("warmup_samples", c.warmup_samples);
-  v("threshold_sigmas", c.threshold_sigmas);
-  v("release_sigmas", c.release_sigmas);
-  v("hold_samples", c.hold_samples);
-  v("min_sigma", c.min_sigma);
-  v("release_peak_fraction", c.release_peak_fraction);
 }
 
 template <class V>
@@ -110,13 +99,7 @@ std::vector<md::PiGroundBalance::Pair> read_pairs(const json& item, const FieldR
 
 PiPipeline::Config pi_pipeline_config_from_json(std::string_view json_text,
                                                 std::string_view source) {
-  json document;
-  try {
-    document = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
-                      ": " + e.what());
-  }
+  const json document = json_fields::parse(json_text, source);
   PiPipeline::Config config = PiPipeline::default_config();
   FieldReader top(document, "", source);
   describe(top, config);

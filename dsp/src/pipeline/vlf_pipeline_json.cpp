@@ -8,6 +8,7 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "json_fields.hpp"
+#include "md_json_fields.hpp"
 
 namespace deminer::dsp {
 
@@ -40,18 +41,6 @@ template <class V>
 void describe(V& v, md::VlfPinpoint::Config& c) {
   v("baseline_time_s", c.baseline_time_s);
   v("low_pass_hz", c.low_pass_hz);
-}
-
-template <class V>
-void describe(V& v, md::EventDetector::Config& c) {
-  v("noise_window", c.noise_window);
-  v("update_interval", c.update_interval);
-  v("warmup_samples", c.warmup_samples);
-  v("threshold_sigmas", c.threshold_sigmas);
-  v("release_sigmas", c.release_sigmas);
-  v("hold_samples", c.hold_samples);
-  v("min_sigma", c.min_sigma);
-  v("release_peak_fraction", c.release_peak_fraction);
 }
 
 template <class V>
@@ -133,13 +122,7 @@ void validate(std::string_view source, const std::string& prefix, Build&& build)
 
 VlfPipeline::Config vlf_pipeline_config_from_json(std::string_view json_text,
                                                   std::string_view source) {
-  json document;
-  try {
-    document = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
-                      ": " + e.what());
-  }
+  const json document = json_fields::parse(json_text, source);
   VlfPipeline::Config config;
   FieldReader top(document, "", source);
   describe(top, config);
