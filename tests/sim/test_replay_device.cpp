@@ -179,7 +179,7 @@ TEST_F(ReplayDevice, BadUrisSayWhatIsValid) {
   EXPECT_TRUE(contains(error_of("replay://" + path_ + "?drop=2"), "[0, 1]"));
   EXPECT_TRUE(contains(error_of("replay://" + path_ + "?channel=3"), "1 channel(s)"));
   EXPECT_TRUE(contains(error_of("replay://" + (dir_ / "missing.dmr").string()), "missing.dmr"));
-  EXPECT_TRUE(contains(error_of("sim://md"), "not available yet"));
+  EXPECT_TRUE(contains(error_of("sim://md"), "deminer simulate --md"));
   EXPECT_TRUE(contains(error_of("sim://radar"), "available: sim://gpr"));
   EXPECT_TRUE(contains(error_of("sim://gpr?seed=1&colour=red"), "valid options: seed, traces"));
   EXPECT_TRUE(contains(error_of("ftp://x"), "udp://0.0.0.0:5005"));

@@ -142,7 +142,7 @@ TEST_F(ServeRun, BadDevicesAndOptionsSayWhatIsValid) {
   EXPECT_EQ(option.status, 1);
   EXPECT_NE(option.output.find("valid options: channel, rate"), std::string::npos) << option.output;
   const auto md = run("run sim://md");
-  EXPECT_NE(md.output.find("not available yet"), std::string::npos) << md.output;
+  EXPECT_NE(md.output.find("deminer simulate --md"), std::string::npos) << md.output;
   const auto link = run("serve --on tcp " + recording_);
   EXPECT_NE(link.status, 0);
   EXPECT_NE(link.output.find("serial"), std::string::npos) << link.output;

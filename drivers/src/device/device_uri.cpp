@@ -37,7 +37,7 @@ std::string device_uri_forms() {
          "  udp://0.0.0.0:5005                       sensor head sending UDP datagrams\n"
          "  replay://PATH?rate=realtime|max|HZ       a recording (any format) as a device\n"
          "  sim://gpr?seed=1&rate=realtime|max|HZ    the GPR scene simulator as a device\n"
-         "  sim://md                                 the metal-detector simulator (not yet)";
+         "  (metal-detector scenes: deminer simulate --md, then deminer replay)";
 }
 
 const std::string* DeviceUri::find(std::string_view key) const noexcept {

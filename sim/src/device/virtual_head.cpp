@@ -104,12 +104,14 @@ std::unique_ptr<TraceSource> open_trace_source(const drivers::DeviceUri& uri) {
   if (uri.scheme == "sim") {
     if (uri.target == "md") {
       throw DeviceError(uri.text +
-                        ": the metal-detector simulator is not available yet; available: "
+                        ": the live runtime carries GPR traces only so far, so the metal-detector "
+                        "simulator is no device yet; write a recording with 'deminer simulate "
+                        "--md' and run it through its chain with 'deminer replay'. Available: "
                         "sim://gpr?seed=N&traces=N&scene=FILE.json&noise=STD");
     }
     if (uri.target != "gpr") {
       throw DeviceError(uri.text + ": unknown simulator '" + uri.target +
-                        "'; available: sim://gpr (sim://md is not available yet)");
+                        "'; available: sim://gpr (metal-detector scenes: 'deminer simulate --md')");
     }
     GprSceneConfig config = default_gpr_scene();
     if (const std::string* scene = uri.find("scene")) {
