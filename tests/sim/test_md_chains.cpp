@@ -238,13 +238,14 @@ md::MdSceneConfig vlf_head(md::MdSceneConfig scene) {
   return scene;
 }
 
+// Every block, then the end of data (an event still open is reported by flush()).
 void feed(VlfPipeline& pipeline, const md::MdScene& scene, std::vector<Detection>* found) {
   std::array<Detection, 8> out{};
-  for (const auto& block : scene.vlf_blocks) {
-    const auto result = pipeline.process(block.view(), out);
-    if (found)
-      found->insert(found->end(), out.begin(), out.begin() + static_cast<long>(result.detections));
-  }
+  const auto keep = [&](std::size_t n) {
+    if (found) found->insert(found->end(), out.begin(), out.begin() + static_cast<long>(n));
+  };
+  for (const auto& block : scene.vlf_blocks) keep(pipeline.process(block.view(), out).detections);
+  if (found) keep(pipeline.flush(out));
 }
 
 // Air balance with the coil held in air, then phase calibration with a ferrite ball held under
@@ -297,13 +298,8 @@ void pump_over_bare_soil(VlfPipeline& pipeline, md::MdSceneConfig lane) {
 }
 
 TEST(VlfChainOnSimulatedSweeps, FindsAluminiumAndChromeSteelInModerateSoilWithTheirIdentity) {
+  // Four passes over each ball; the aluminium one peaks at about 45 σ of the channel noise.
   md::MdSceneConfig scene = vlf_head(md::default_md_scene());
-  scene.sweep_count = 4;
-  scene.advance_per_sweep_m = 0.025;
-  scene.sweep_width_m = 1.6;
-  scene.targets[0].x_m = 0.4;
-  scene.targets[1].x_m = -0.3;
-  scene.noise_std_v = 3e-3;  // the aluminium ball peaks at about 45 σ of the channel noise
   const md::MdScene simulated = md::simulate_md_scene(scene);
   ASSERT_EQ(simulated.truth.targets.size(), 2u);
   VlfPipeline pipeline = calibrated_chain();
@@ -313,8 +309,9 @@ TEST(VlfChainOnSimulatedSweeps, FindsAluminiumAndChromeSteelInModerateSoilWithTh
   feed(pipeline, simulated, &found);
   ASSERT_FALSE(found.empty());
 
-  // Each target is found on some pass, within 4 cm across the lane, with its identity; nothing
-  // is found away from the targets.
+  // Each target is found on at least three of its four passes (the last one ends with the
+  // recording: flush() reports it), within 4 cm across the lane, with its identity when one is
+  // given; nothing is found away from the targets.
   for (const auto& target : simulated.truth.targets) {
     const bool ferrous = target.phase_deg[0] < 90.0;
     int passes = 0;
@@ -328,7 +325,7 @@ TEST(VlfChainOnSimulatedSweeps, FindsAluminiumAndChromeSteelInModerateSoilWithTh
             << "target at x " << target.x_m;
       }
     }
-    EXPECT_GE(passes, 2) << "target at x " << target.x_m << " (truth phase " << target.phase_deg[0]
+    EXPECT_GE(passes, 3) << "target at x " << target.x_m << " (truth phase " << target.phase_deg[0]
                          << "°)";
   }
   for (const auto& d : found) {
@@ -343,7 +340,6 @@ TEST(VlfChainOnSimulatedSweeps, FindsAluminiumAndChromeSteelInModerateSoilWithTh
 TEST(VlfChainOnSimulatedSweeps, NothingOverTheSoilAlone) {
   md::MdSceneConfig scene = vlf_head(md::default_md_scene());
   scene.targets.clear();
-  scene.sweep_count = 4;
   VlfPipeline pipeline = calibrated_chain();
   pump_over_bare_soil(pipeline, scene);
   std::vector<Detection> found;

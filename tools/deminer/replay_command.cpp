@@ -21,6 +21,7 @@
 #include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "md_replay.hpp"
 #include "open_options.hpp"
 #include "terminal.hpp"
 #include "text_file.hpp"
@@ -43,6 +44,7 @@ struct ReplayOptions {
   std::optional<double> antenna_height_m;
   std::optional<double> antenna_offset_m;
   std::optional<double> trace_spacing_m;
+  double ground_grab_s = 1.0;  // metal-detector (VLF) recordings only
 };
 
 // Files without positions or spacing (e.g. gprMax merged B-scans) are placed 1 cm apart, the
@@ -279,6 +281,17 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
 }
 
 int run(const ReplayOptions& options) {
+  if (is_metal_detector_recording(options.recording_path)) {
+    MdReplayOptions md;
+    md.recording_path = options.recording_path;
+    md.config_path = options.config_path;
+    md.truth_path = options.truth_path;
+    md.picture_path = options.picture_path;
+    md.ground_grab_s = options.ground_grab_s;
+    md.json = options.json;
+    md.print_config = options.print_config;
+    return replay_metal_detector(md);
+  }
   const auto reader = sim::formats::open_trace_file(options.recording_path, options.open);
   const sim::formats::FileInfo& info = reader->info();
   if (options.channel >= info.channels) {
@@ -436,8 +449,15 @@ Command add_replay_command(CLI::App& app) {
          "--antenna-offset", [options](double v) { options->antenna_offset_m = v; },
          "Transmitter-receiver separation in metres (default 0.05)")
       ->check(CLI::Range(0.0, 2.0));
+  sub->add_option("--ground-grab", options->ground_grab_s,
+                  "Metal detector (VLF): seconds at the start of the recording to grab the ground "
+                  "angle from (0: none; the chain's tracker still follows pumping)")
+      ->default_val(1.0)
+      ->check(CLI::Range(0.0, 60.0));
   sub->footer(
-      "Example:\n  deminer replay scene.dmr --truth truth.json --picture bscan.png\n"
+      md_replay_help() +
+      "\n\nExample:\n  deminer replay scene.dmr --truth truth.json --picture bscan.png\n"
+      "  deminer simulate --md --out md.dmr && deminer replay md.dmr --truth md.dmr.truth.json\n"
       "Exit status 0 on success, 1 on an unreadable recording or bad option.");
   add_open_options(*sub, options->open);
   return {sub, [options] { return run(*options); }};

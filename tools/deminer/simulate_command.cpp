@@ -1,4 +1,5 @@
-// deminer simulate: a synthetic GPR scene -> a deminer recording plus its ground truth (JSON).
+// deminer simulate: a synthetic GPR scene, or with --md a metal-detector scene (VLF raw ADC blocks
+// or PI gate frames), -> a deminer recording plus its ground truth (JSON).
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -8,6 +9,7 @@
 #include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "deminer/sim/md/md_scene.hpp"
 #include "terminal.hpp"
 #include "text_file.hpp"
 
@@ -21,6 +23,7 @@ struct SimulateOptions {
   std::uint64_t seed = 0;
   bool seed_given = false;
   bool print_scene = false;
+  bool metal_detector = false;
 };
 
 void write_text_file(const std::string& path, const std::string& text) {
@@ -43,7 +46,79 @@ drivers::link::DeviceDescription simulator_device(const sim::GprSceneConfig& sce
   return device;
 }
 
+drivers::link::DeviceDescription simulator_device(const sim::md::MdSceneConfig& scene) {
+  const bool vlf = scene.detector == sim::md::MdSceneConfig::Detector::vlf;
+  drivers::link::DeviceDescription device;
+  device.name =
+      vlf ? "deminer VLF metal-detector simulator" : "deminer PI metal-detector simulator";
+  device.model = vlf ? "sim-md-vlf" : "sim-md-pi";
+  device.serial = "seed-" + std::to_string(scene.seed);
+  device.firmware = DEMINER_VERSION;
+  device.kind = drivers::link::SensorKind::metal_detector;
+  // VLF: one raw ADC sample; PI: one pulse.
+  device.nominal_dt_s = vlf ? 1.0 / scene.sample_rate_hz : scene.pulse_period_s;
+  device.centre_frequency_hz = vlf ? scene.tones_hz.front() : 1.0 / scene.pulse_period_s;
+  device.samples_per_trace =
+      static_cast<std::uint32_t>(vlf ? scene.samples_per_block : scene.gate_times_s.size());
+  device.channels = 1;
+  return device;
+}
+
+int run_metal_detector(const SimulateOptions& options) {
+  sim::md::MdSceneConfig scene =
+      options.scene_path.empty()
+          ? sim::md::default_md_scene()
+          : sim::md::md_scene_from_json(read_text_file(options.scene_path, "scene file"),
+                                        options.scene_path);
+  if (options.seed_given) scene.seed = options.seed;
+  if (options.print_scene) {
+    std::printf("%s\n", sim::md::md_scene_to_json(scene).c_str());
+    return 0;
+  }
+  if (options.recording_path.empty()) {
+    throw ConfigError("simulate --md: --out RECORDING is required (or use --print-scene)");
+  }
+
+  const bool vlf = scene.detector == sim::md::MdSceneConfig::Detector::vlf;
+  const sim::md::MdScene simulated = sim::md::simulate_md_scene(scene);
+  drivers::link::RecordingWriter writer(options.recording_path, simulator_device(scene));
+  const std::size_t frames = vlf ? simulated.vlf_blocks.size() : simulated.pi_frames.size();
+  Progress progress("writing " + options.recording_path, frames);
+  for (std::size_t i = 0; i < frames; ++i) {
+    if (vlf) {
+      writer.write_vlf_block(simulated.vlf_blocks[i].view());
+    } else {
+      writer.write_pi_frame(simulated.pi_frames[i].view());
+    }
+    progress.update(i + 1);
+  }
+  writer.close();
+
+  const std::string truth_path =
+      options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+  write_text_file(truth_path, sim::md::md_truth_to_json(simulated.truth));
+
+  if (vlf) {
+    std::printf(
+        "simulated VLF metal detector: %zu blocks x %zu samples at %.4g kS/s, %zu tone(s) from "
+        "%.4g kHz (%.1f s, %zu targets, seed %llu)\n",
+        frames, scene.samples_per_block, scene.sample_rate_hz * 1e-3, scene.tones_hz.size(),
+        scene.tones_hz.front() * 1e-3, sim::md::md_scene_duration_s(scene), scene.targets.size(),
+        static_cast<unsigned long long>(scene.seed));
+  } else {
+    std::printf(
+        "simulated PI metal detector: %zu pulses x %zu gates, pulse %.4g us every %.4g ms (%.1f "
+        "s, %zu targets, seed %llu)\n",
+        frames, scene.gate_times_s.size(), scene.pulse_length_s * 1e6, scene.pulse_period_s * 1e3,
+        sim::md::md_scene_duration_s(scene), scene.targets.size(),
+        static_cast<unsigned long long>(scene.seed));
+  }
+  std::printf("recording: %s\ntruth:     %s\n", options.recording_path.c_str(), truth_path.c_str());
+  return 0;
+}
+
 int run(const SimulateOptions& options) {
+  if (options.metal_detector) return run_metal_detector(options);
   sim::GprSceneConfig scene =
       options.scene_path.empty()
           ? sim::default_gpr_scene()
@@ -85,7 +160,9 @@ Command add_simulate_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "simulate",
       "Simulate a GPR scene (soil, buried point targets, antenna geometry, noise) and write it as "
-      "a deminer recording plus a ground-truth JSON file.");
+      "a deminer recording plus a ground-truth JSON file. With --md: a metal-detector scene (VLF "
+      "raw ADC blocks phase-locked to the transmitter, or PI gate values per pulse; coil sweeps "
+      "over soil and buried metal) instead.");
   sub->add_option("--scene", options->scene_path,
                   "Scene description (JSON). Default: the built-in scene; see --print-scene")
       ->check(CLI::ExistingFile);
@@ -99,11 +176,18 @@ Command add_simulate_command(CLI::App& app) {
         options->seed_given = true;
       },
       "Noise seed (overrides the scene's)");
+  sub->add_flag("--md", options->metal_detector,
+                "Simulate a metal detector (VLF or PI, the scene's \"detector\") instead of a GPR; "
+                "--scene then takes a metal-detector scene (see --md --print-scene)");
   sub->add_flag("--print-scene", options->print_scene,
                 "Print the scene as JSON (a starting point for --scene) and exit");
   sub->footer(
       "Example:\n  deminer simulate --out scene.dmr --truth truth.json\n"
-      "  deminer simulate --print-scene > my_scene.json   # edit, then --scene my_scene.json");
+      "  deminer simulate --print-scene > my_scene.json   # edit, then --scene my_scene.json\n"
+      "  deminer simulate --md --out md.dmr   # VLF: 5 mm aluminium and 12 mm chrome steel in "
+      "moderate soil\n"
+      "  deminer simulate --md --print-scene > md_scene.json   # \"detector\": \"pi\" for pulse "
+      "induction");
   return {sub, [options] { return run(*options); }};
 }
 

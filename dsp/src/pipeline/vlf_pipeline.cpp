@@ -57,6 +57,13 @@ md::EventDetector::Config clutter_config(const VlfPipeline::Config& c) {
   return e;
 }
 
+// Channel samples in 0.3 s: how far back the pinpoint level is taken as the reference of an event.
+std::size_t pinpoint_lookback(const VlfPipeline::Config& c) {
+  const double channel_rate_hz =
+      c.demodulator.sample_rate_hz / static_cast<double>(c.demodulator.window_samples);
+  return std::max<std::size_t>(1, static_cast<std::size_t>(0.3 * channel_rate_hz));
+}
+
 bool same_frequency(double a, double b) noexcept { return std::abs(a - b) <= 1e-9 * std::abs(b); }
 
 }  // namespace
@@ -73,6 +80,7 @@ VlfPipeline::VlfPipeline(const Config& config)
       tone_count_(config.demodulator.tone_count),
       max_windows_(demodulator_.windows_for(config.max_block_samples)),
       clutter_(clutter_config(config)),
+      pinpoint_history_(pinpoint_lookback(config)),
       pinpoint_mode_(config.pinpoint_mode) {
   detail::check_range("VlfPipeline", "detection_tone", static_cast<double>(config.detection_tone),
                       0, static_cast<double>(tone_count_ - 1));
@@ -96,7 +104,7 @@ void VlfPipeline::reset() noexcept {
   event_tone_ = {};
   peak_ = {};
   channel_index_ = 0;
-  previous_pinpoint_ = 0.0f;
+  pinpoint_history_.clear();
   clutter_.reset();
   pinpoint_mode_ = config_.pinpoint_mode;
   have_previous_ = false;
@@ -127,6 +135,46 @@ md::VlfTargetId::Identity VlfPipeline::identify(std::complex<float> response, fl
   return identity;
 }
 
+bool VlfPipeline::report(std::uint16_t channel, std::span<Detection> out) noexcept {
+  const auto& event = events_.current_or_last_event();
+  const auto identity = identify(peak_.response, peak_.balanced, event.peak_snr);
+  event_tone_ = target_id_.tone(identity);
+  if (out.empty()) {
+    ++dropped_detections_;
+    return false;
+  }
+  Detection& d = out[0];
+  d = Detection{};
+  d.sensor = Sensor::metal_detector;
+  d.channel = channel;
+  d.sequence = peak_.sequence;
+  d.position_m = peak_.position_m;
+  d.timestamp_ns = peak_.timestamp_ns;
+  d.score = event.peak_snr;
+  d.feature_count = static_cast<std::uint8_t>(VlfFeature::count);
+  const auto set = [&d](VlfFeature f, float v) {
+    d.feature_values[static_cast<std::size_t>(f)] = v;
+  };
+  set(VlfFeature::phase_deg, identity.phase_deg);
+  set(VlfFeature::amplitude_v, std::abs(peak_.response));
+  set(VlfFeature::target_class, static_cast<float>(identity.target_class));
+  set(VlfFeature::ferrous, identity.identified() ? (identity.ferrous() ? 1.0f : 0.0f) : -1.0f);
+  set(VlfFeature::ground_angle_deg, peak_.ground_angle_deg);
+  set(VlfFeature::balanced_v, peak_.balanced);
+  set(VlfFeature::noise_sigma_v, events_.sigma());
+  set(VlfFeature::parallel_sigma_v, parallel_sigma());
+  return true;
+}
+
+std::size_t VlfPipeline::flush(std::span<Detection> out) noexcept {
+  if (!events_.in_event()) return 0;
+  const std::size_t n = report(last_channel_, out) ? 1 : 0;
+  events_.reset();  // the event is reported; the detector re-learns if data follow
+  channel_index_ = 0;
+  ground_balance_.set_frozen(false);
+  return n;
+}
+
 VlfPipeline::Result VlfPipeline::process(const md::VlfBlockView& block,
                                          std::span<Detection> detections,
                                          std::span<md::ToneOutput> tones) noexcept {
@@ -138,6 +186,7 @@ VlfPipeline::Result VlfPipeline::process(const md::VlfBlockView& block,
     ++rejected_blocks_;
     return result;
   }
+  last_channel_ = header.channel;
   if (have_previous_ && header.sequence != previous_sequence_ + 1) {
     ++sequence_gaps_;
     // The new block starts at phase 0: the partial window is dropped. Positions across the gap
@@ -202,7 +251,9 @@ VlfPipeline::Result VlfPipeline::process(const md::VlfBlockView& block,
     pinpoint_values_[w] = still;
 
     if (state == EventDetector::State::opened) {
-      peak_.pinpoint_reference = previous_pinpoint_;
+      // The level before the target came in: the event opens on the motion-filtered signal,
+      // when the coil is already over the target's flank.
+      peak_.pinpoint_reference = pinpoint_history_.empty() ? still : pinpoint_history_.front();
       peak_.pinpoint_deviation = -1.0f;
     }
     if (events_.in_event()) {
@@ -219,36 +270,9 @@ VlfPipeline::Result VlfPipeline::process(const md::VlfBlockView& block,
         peak_.sequence = header.sequence;
       }
     }
-    previous_pinpoint_ = still;
+    pinpoint_history_.push_back(still);
     if (state == EventDetector::State::closed) {
-      const auto& event = events_.current_or_last_event();
-      const auto identity = identify(peak_.response, peak_.balanced, event.peak_snr);
-      event_tone_ = target_id_.tone(identity);
-      if (result.detections < detections.size()) {
-        Detection& d = detections[result.detections++];
-        d = Detection{};
-        d.sensor = Sensor::metal_detector;
-        d.channel = header.channel;
-        d.sequence = peak_.sequence;
-        d.position_m = peak_.position_m;
-        d.timestamp_ns = peak_.timestamp_ns;
-        d.score = event.peak_snr;
-        d.feature_count = static_cast<std::uint8_t>(VlfFeature::count);
-        const auto set = [&d](VlfFeature f, float v) {
-          d.feature_values[static_cast<std::size_t>(f)] = v;
-        };
-        set(VlfFeature::phase_deg, identity.phase_deg);
-        set(VlfFeature::amplitude_v, std::abs(peak_.response));
-        set(VlfFeature::target_class, static_cast<float>(identity.target_class));
-        set(VlfFeature::ferrous,
-            identity.identified() ? (identity.ferrous() ? 1.0f : 0.0f) : -1.0f);
-        set(VlfFeature::ground_angle_deg, peak_.ground_angle_deg);
-        set(VlfFeature::balanced_v, peak_.balanced);
-        set(VlfFeature::noise_sigma_v, events_.sigma());
-        set(VlfFeature::parallel_sigma_v, parallel_sigma());
-      } else {
-        ++dropped_detections_;
-      }
+      if (report(header.channel, detections.subspan(result.detections))) ++result.detections;
     }
 
     // The continuous tone: the motion path's strength and identity, or the pinpoint path's

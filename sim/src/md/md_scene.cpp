@@ -196,17 +196,22 @@ void validate(const MdSceneConfig& config) {
 MdSceneConfig default_md_scene() {
   MdSceneConfig config;
   config.soil = soil_of_class(SoilClass::moderate);
+  // Four sweeps over a 1.6 m lane, advancing 2.5 cm a sweep: each ball is passed four times,
+  // and the coil spends most of each sweep over bare soil, from which a chain learns its noise.
+  config.sweep_width_m = 1.6;
+  config.sweep_count = 4;
+  config.advance_per_sweep_m = 0.025;
   MdTargetConfig aluminium;  // defaults: 5 mm aluminium ball
-  aluminium.x_m = 0.1;
+  aluminium.x_m = 0.4;
   aluminium.y_m = 0.04;
   aluminium.depth_m = 0.05;
   MdTargetConfig chrome_steel;
   chrome_steel.sphere = chrome_steel_sphere(0.006);  // 12 mm diameter
-  chrome_steel.x_m = -0.25;
+  chrome_steel.x_m = -0.3;
   chrome_steel.y_m = 0.06;
   chrome_steel.depth_m = 0.10;
   config.targets = {aluminium, chrome_steel};
-  config.noise_std_v = 1e-4;
+  config.noise_std_v = 3e-3;
   return config;
 }
 

@@ -34,6 +34,7 @@
 #pragma once
 
 #include <array>
+#include <boost/circular_buffer.hpp>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -109,6 +110,9 @@ class VlfPipeline {
   Result process(const md::VlfBlockView& block, std::span<Detection> detections,
                  std::span<md::ToneOutput> tones = {}) noexcept;
 
+  // End of data: reports an event that is still open (as if it had closed now), at most one.
+  std::size_t flush(std::span<Detection> out) noexcept;
+
   // The tone of the latest channel sample (continuous audio), and the tone of the latest event
   // (pitch from its identity, volume from its peak SNR; held until the next event).
   [[nodiscard]] md::ToneOutput tone() const noexcept { return tone_; }
@@ -181,6 +185,9 @@ class VlfPipeline {
   };
 
   [[nodiscard]] bool accepts(const md::VlfBlockHeader& header) const noexcept;
+  // Writes the detection of the event that has just closed (or is flushed) to out[0]; false
+  // (counted as dropped) when `out` is empty.
+  bool report(std::uint16_t channel, std::span<Detection> out) noexcept;
   // Identity of a motion-filtered response whose balanced value is `balanced`: a target's
   // lobe may be negative, which turns its phase by 180°; sin(θ − θg) > 0 for any real target,
   // so the sign of the balanced value undoes that.
@@ -209,9 +216,10 @@ class VlfPipeline {
   md::ToneOutput event_tone_;
   Peak peak_;
   std::uint64_t channel_index_ = 0;  // the event detector's sample index
-  float previous_pinpoint_ = 0.0f;
+  std::uint16_t last_channel_ = 0;   // of the latest block, for flush()
   // The motion-filtered component along the ground direction, on quiet samples: its σ.
   md::EventDetector clutter_;
+  boost::circular_buffer<float> pinpoint_history_;  // the last 0.3 s of the pinpoint signal
   bool pinpoint_mode_;
   bool have_previous_ = false;
   std::uint64_t previous_sequence_ = 0;

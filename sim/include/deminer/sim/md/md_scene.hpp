@@ -69,8 +69,8 @@ struct MdSceneConfig {
   CoilConfig coil;
   // VLF
   std::vector<double> tones_hz = {10000.0};  // 1..4 tones, each (0, sample_rate/2)
-  double sample_rate_hz = 160000.0;          // [1e3, 1e7]
-  std::size_t samples_per_block = 256;       // [8, 1<<20], integer periods of every tone
+  double sample_rate_hz = 100000.0;          // [1e3, 1e7]; the VLF chain's default
+  std::size_t samples_per_block = 1000;      // [8, 1<<20], integer periods of every tone
   double transmit_current_a = 0.2;           // amplitude of each tone, (0, 100]
   // PI
   double pulse_length_s = 100e-6;                                           // Tp, [1e-6, 0.1]
@@ -110,8 +110,9 @@ struct MdSceneConfig {
 // value and the valid range.
 void validate(const MdSceneConfig& config);
 
-// A VLF concentric-coil scene: one 10 kHz tone, moderate soil, a 5 mm aluminium ball at 5 cm and
-// a 12 mm chrome-steel ball at 10 cm, two sweeps over a 1 m lane, 0.1 mV noise.
+// A VLF concentric-coil scene: one 10 kHz tone, moderate soil, a 5 mm aluminium ball 5 cm deep
+// (x = 0.4 m) and a 12 mm chrome-steel ball 10 cm deep (x = −0.3 m), four sweeps over a 1.6 m
+// lane at 0.5 m/s, 3 mV ADC noise.
 [[nodiscard]] MdSceneConfig default_md_scene();
 
 struct MdTruthTarget {
