@@ -188,3 +188,29 @@ TEST(VlfMotionFilter, ProcessAllocatesNothing) {
   filter.reset();
   EXPECT_EQ(counter.count(), 0u);
 }
+
+// Started settled, the filter behaves as if its first input had always been there: a constant
+// gives nothing from the first sample, and what follows is, by linearity, the zero-state
+// response to the input minus that constant.
+TEST(VlfMotionFilter, SettledStartRingsNothingOnAConstantAndIsLinearAfter) {
+  VlfMotionFilter::Config settled{1000.0, 1.0, 10.0, 2, true};
+  VlfMotionFilter filter(settled);
+  VlfMotionFilter zero_state({1000.0, 1.0, 10.0, 2, false});
+  const std::complex<float> soil{0.84f, 0.05f};
+  double worst = 0.0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::complex<float> x =
+        soil + (i >= 1000
+                    ? std::complex<float>(0.01f * std::sin(0.01f * static_cast<float>(i)), 0.002f)
+                    : std::complex<float>{});
+    const std::complex<float> y = filter.push(x);
+    const std::complex<float> expected = zero_state.push(x - soil);
+    worst = std::max(worst, static_cast<double>(std::abs(y - expected)));
+    if (i < 1000) {
+      ASSERT_LT(std::abs(y), 1e-6f * std::abs(soil)) << i;
+    }
+  }
+  EXPECT_LT(worst, 1e-6);
+  filter.reset();  // settles again on the next first input
+  EXPECT_LT(std::abs(filter.push({5.0f, -3.0f})), 1e-5f);
+}

@@ -609,10 +609,10 @@ std::string md_replay_help() {
          "length) and the VLF calibration is that of a simulated head: no air offset and a "
          "phase of +90 deg per tone, and a 1-10 Hz motion filter for sweeps of about 0.5 m/s. "
          "Recordings from 'deminer simulate --md' are calibrated like this; for a real unit pass "
-         "its saved calibration in --config (start from --print-config). The VLF ground angle is "
-         "grabbed from the first --ground-grab seconds (the soil's line in the X/R plane as the "
-         "motion filter meets the soil at the start), replacing the configuration's "
-         "initial_angle_deg unless --ground-grab 0, then tracked by the chain.";
+         "its saved calibration in --config (start from --print-config). The VLF chain tracks the "
+         "ground angle from the soil's changes under the coil; with --ground-grab S it is first "
+         "grabbed from the first S seconds (a recording that starts with the coil pumped over "
+         "bare soil), replacing the configuration's initial_angle_deg.";
 }
 
 }  // namespace deminer::tools

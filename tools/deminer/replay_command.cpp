@@ -44,7 +44,7 @@ struct ReplayOptions {
   std::optional<double> antenna_height_m;
   std::optional<double> antenna_offset_m;
   std::optional<double> trace_spacing_m;
-  double ground_grab_s = 1.0;  // metal-detector (VLF) recordings only
+  double ground_grab_s = 0.0;  // metal-detector (VLF) recordings only
 };
 
 // Files without positions or spacing (e.g. gprMax merged B-scans) are placed 1 cm apart, the
@@ -451,8 +451,9 @@ Command add_replay_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 2.0));
   sub->add_option("--ground-grab", options->ground_grab_s,
                   "Metal detector (VLF): seconds at the start of the recording to grab the ground "
-                  "angle from (0: none; the chain's tracker still follows pumping)")
-      ->default_val(1.0)
+                  "angle from, for a recording that starts with the coil pumped over bare soil "
+                  "(default 0: none; the chain's tracker learns it from the soil's changes)")
+      ->default_val(0.0)
       ->check(CLI::Range(0.0, 60.0));
   sub->footer(
       md_replay_help() +

@@ -21,10 +21,26 @@ VlfMotionFilter::VlfMotionFilter(const Config& config) : config_(config) {
   state_.resize(sections_.size());
 }
 
+void VlfMotionFilter::settle(std::complex<double> x) noexcept {
+  // Direct form II transposed at rest: y = G·x with G = Σb/Σa, z2 = b2·x − a2·y,
+  // z1 = (b1 + b2)·x − (a1 + a2)·y; each section's output feeds the next.
+  for (std::size_t s = 0; s < sections_.size(); ++s) {
+    const SosSection& c = sections_[s];
+    const std::complex<double> y = x * ((c.b0 + c.b1 + c.b2) / (1.0 + c.a1 + c.a2));
+    state_[s].z2 = c.b2 * x - c.a2 * y;
+    state_[s].z1 = (c.b1 + c.b2) * x - (c.a1 + c.a2) * y;
+    x = y;
+  }
+}
+
 std::complex<float> VlfMotionFilter::push(std::complex<float> x) noexcept {
   // Direct form II transposed, as scipy's sosfilt; double state so that very low cutoffs
   // (poles close to z = 1) stay accurate.
   std::complex<double> v(x);
+  if (!started_) {
+    started_ = true;
+    if (config_.start_settled && std::isfinite(x.real()) && std::isfinite(x.imag())) settle(v);
+  }
   for (std::size_t s = 0; s < sections_.size(); ++s) {
     const SosSection& c = sections_[s];
     State& st = state_[s];
@@ -46,6 +62,10 @@ void VlfMotionFilter::process(std::span<const float> in, std::span<float> out) n
   const std::size_t n = std::min(in.size(), out.size());
   for (std::size_t i = 0; i < n; ++i) {
     double v = in[i];
+    if (!started_) {
+      started_ = true;
+      if (config_.start_settled && std::isfinite(v)) settle(v);
+    }
     for (std::size_t s = 0; s < sections_.size(); ++s) {
       const SosSection& c = sections_[s];
       State& st = state_[s];
@@ -58,7 +78,10 @@ void VlfMotionFilter::process(std::span<const float> in, std::span<float> out) n
   }
 }
 
-void VlfMotionFilter::reset() noexcept { std::fill(state_.begin(), state_.end(), State{}); }
+void VlfMotionFilter::reset() noexcept {
+  std::fill(state_.begin(), state_.end(), State{});
+  started_ = false;
+}
 
 VlfPinpoint::VlfPinpoint(const Config& config) : config_(config) {
   using detail::check_range;

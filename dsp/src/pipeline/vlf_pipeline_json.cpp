@@ -35,6 +35,7 @@ void describe(V& v, md::VlfMotionFilter::Config& c) {
   v("low_hz", c.low_hz);
   v("high_hz", c.high_hz);
   v("order", c.order);
+  v("start_settled", c.start_settled);
 }
 
 template <class V>

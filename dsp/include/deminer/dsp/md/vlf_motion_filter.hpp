@@ -38,6 +38,9 @@ class VlfMotionFilter {
     double low_hz = 0.5;              // lower -3 dB edge, (0, high_hz)
     double high_hz = 10.0;            // upper -3 dB edge, (low_hz, channel_rate_hz/2)
     int order = 2;                    // 1..8 (the band-pass has 2·order poles)
+    // Start as if the first input had always been there (scipy's sosfilt_zi scaled by it), so
+    // that switching on over soil rings nothing; false: zero state, as scipy's sosfilt.
+    bool start_settled = false;
   };
 
   // Throws std::invalid_argument naming the field, its value and the valid range.
@@ -57,9 +60,12 @@ class VlfMotionFilter {
     std::complex<double> z1;
     std::complex<double> z2;
   };
+  // The steady state of every section for a constant input x.
+  void settle(std::complex<double> x) noexcept;
   Config config_;
   std::vector<SosSection> sections_;
   std::vector<State> state_;
+  bool started_ = false;
 };
 
 class VlfPinpoint {

@@ -76,7 +76,8 @@ class VlfPipeline {
     md::VlfCalibration::Config calibration;
     md::VlfGroundBalance::Config ground_balance;
     // channel_rate_hz of the motion filter and the pinpoint path is set from the demodulator's.
-    md::VlfMotionFilter::Config motion_filter;
+    // Started settled: switching on over soil must not ring through the first seconds.
+    md::VlfMotionFilter::Config motion_filter{.start_settled = true};
     md::VlfPinpoint::Config pinpoint;
     // In channel samples; the defaults suit a 1 kS/s channel: 2 s of noise history, a hold of
     // 0.15 s that bridges the zero crossing of a motion-filtered target, and strong targets'
