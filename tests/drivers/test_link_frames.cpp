@@ -259,7 +259,8 @@ TEST(FrameDecoder, RandomBitFlipsLoseOnlyTheDamagedFrames) {
       while (bits.size() < 1 + rng() % 3) bits.insert(rng() % (size * 8));
       bool sync_hit = false;
       for (std::size_t bit : bits) {
-        stream[frames[i].stream_offset + bit / 8] ^= static_cast<std::byte>(1u << (bit % 8));
+        stream[static_cast<std::size_t>(frames[i].stream_offset) + bit / 8] ^=
+            static_cast<std::byte>(1u << (bit % 8));
         sync_hit = sync_hit || bit / 8 < kFrameSync.size();
       }
       if (!sync_hit) ++damaged_with_sync;

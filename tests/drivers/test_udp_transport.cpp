@@ -62,6 +62,10 @@ TEST(UdpTransport, GarbageIsCountedAndTheNextFrameComesThrough) {
 }
 
 TEST(UdpTransport, KernelDropsAreReportedAsOverflow) {
+#ifdef DEMINER_TEST_EMULATED
+  GTEST_SKIP() << "qemu user mode does not pass on the kernel's drop count (SO_RXQ_OVFL "
+                  "control message); the sequence gaps are still counted as lost frames";
+#endif
   Loopback loop("?rcvbuf=4096");
   constexpr std::uint32_t flood = 300;
   for (std::uint32_t s = 1; s <= flood; ++s) loop.sender.send(trace_frame(s, 500));

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "deminer/drivers/device/recording_device.hpp"
 #include "deminer/drivers/runtime/gpr_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
@@ -126,8 +127,8 @@ int run(const RunOptions& options) {
   if (options.uri.empty())
     throw ConfigError("run: a device URI is required:\n" + drivers::device_uri_forms());
   auto device = sim::open_device(options.uri);
-  const bool finite_source =
-      options.uri.starts_with("replay://") || options.uri.starts_with("sim://");
+  const std::string scheme = drivers::parse_device_uri(options.uri).scheme;
+  const bool finite_source = scheme == "replay" || scheme == "sim" || scheme == "file";
   drivers::GprPipelineProcessor processor(pipeline_config(options, *device));
 
   drivers::RuntimeConfig config;
@@ -183,6 +184,10 @@ int run(const RunOptions& options) {
     for (const auto& warning : replay->warnings())
       std::fprintf(stderr, "warning: %s\n", warning.c_str());
   }
+  if (const auto* file = dynamic_cast<const drivers::RecordingDevice*>(&runtime.device())) {
+    for (const auto& warning : file->warnings())
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  }
   return 0;
 }
 
@@ -197,7 +202,8 @@ Command add_run_command(CLI::App& app) {
       "it happens and running counters (frames, gaps, CRC errors, overflows, latency).");
   sub->add_option("uri", options->uri,
                   "Device URI: serial:///dev/ttyUSB0?baud=921600, udp://0.0.0.0:5005, "
-                  "replay://FILE?rate=realtime|max, sim://gpr?rate=realtime");
+                  "file://FILE.dmr?rate=realtime|max, replay://FILE?rate=realtime|max, "
+                  "sim://gpr?rate=realtime");
   sub->add_option("--config", options->config_path,
                   "Pipeline configuration (JSON: ordered stages and detector, see "
                   "docs/pipeline-config.md; 'deminer replay FILE --print-config' writes one)")
@@ -227,10 +233,11 @@ Command add_run_command(CLI::App& app) {
       ->check(CLI::Range(2, 65536));
   sub->add_option("--overflow", options->overflow,
                   "When the DSP falls behind: drop (count and discard new traces; default for "
-                  "serial/UDP) or wait (default for replay/sim)")
+                  "serial/UDP) or wait (default for file/replay/sim)")
       ->check(CLI::IsMember({"drop", "wait"}));
   sub->footer(
       "Examples:\n  deminer run replay://scene.dmr?rate=realtime\n"
+      "  deminer run file://scene.dmr?rate=max\n"
       "  deminer run serial:///dev/ttyUSB0?baud=921600 --json\n"
       "  deminer run udp://0.0.0.0:5005 --threshold 12\n"
       "Exit status 0 on success, 1 when the device cannot be opened.");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "deminer/drivers/device/recording_device.hpp"
 #include "deminer/drivers/transport/serial.hpp"
 #include "deminer/drivers/transport/udp.hpp"
 #include "deminer/dsp/core/error.hpp"
@@ -35,8 +36,11 @@ std::string format_number(double v) {
 std::string device_uri_forms() {
   return "  serial:///dev/ttyUSB0?baud=921600       sensor head on a serial line\n"
          "  udp://0.0.0.0:5005                       sensor head sending UDP datagrams\n"
-         "  replay://PATH?rate=realtime|max|HZ       a recording (any format) as a device\n"
-         "  sim://gpr?seed=1&rate=realtime|max|HZ    the GPR scene simulator as a device\n"
+         "  file://PATH.dmr?rate=realtime|max|HZ     a deminer recording (.dmr) as a device\n"
+         "  replay://PATH?rate=realtime|max|HZ       a recording (any format) as a device;\n"
+         "                                           needs the workstation build (deminer::sim)\n"
+         "  sim://gpr?seed=1&rate=realtime|max|HZ    the GPR scene simulator as a device;\n"
+         "                                           needs the workstation build (deminer::sim)\n"
          "  (metal-detector scenes: deminer simulate --md, then deminer replay)";
 }
 
@@ -141,10 +145,12 @@ std::unique_ptr<Device> open_device(std::string_view text) {
   const DeviceUri uri = parse_device_uri(text);
   if (uri.scheme == "serial") return open_serial_device(text);
   if (uri.scheme == "udp") return open_udp_device(text);
+  if (uri.scheme == "file") return open_recording_device(text);
   if (uri.scheme == "replay" || uri.scheme == "sim") {
     throw DeviceError(uri.text + ": " + uri.scheme +
-                      ":// devices live in deminer::sim (deminer::sim::open_device); "
-                      "deminer::drivers opens serial:// and udp://");
+                      ":// devices need the workstation build: they live in deminer::sim "
+                      "(deminer::sim::open_device); deminer::drivers opens serial://, udp:// and "
+                      "file:// (a deminer recording, .dmr)");
   }
   throw DeviceError(uri.text + ": unknown scheme '" + uri.scheme + "'; valid devices:\n" +
                     device_uri_forms());

@@ -8,8 +8,19 @@ FrameStreamDevice::FrameStreamDevice(std::string uri, std::size_t max_payload_by
                                      std::size_t receive_buffer_bytes)
     : uri_(std::move(uri)), decoder_(max_payload_bytes), receive_(receive_buffer_bytes) {}
 
+link::DecoderCounters FrameStreamDevice::decoder_counts() const noexcept {
+  link::DecoderCounters c = decoder_.counters();
+  c.crc_errors += upstream_.crc_errors;
+  c.unsupported_version += upstream_.unsupported_version;
+  c.invalid_headers += upstream_.invalid_headers;
+  c.oversize_frames += upstream_.oversize_frames;
+  c.bytes_skipped += upstream_.bytes_skipped;
+  c.bytes_truncated += upstream_.bytes_truncated;
+  return c;
+}
+
 std::uint64_t FrameStreamDevice::problem_count() const noexcept {
-  const auto& c = decoder_.counters();
+  const link::DecoderCounters c = decoder_counts();
   // bytes_skipped grows with every CRC or header error too; it alone catches plain garbage.
   return c.crc_errors + c.unsupported_version + c.invalid_headers + c.oversize_frames +
          c.bytes_skipped;
@@ -39,7 +50,7 @@ ReadResult FrameStreamDevice::read(std::chrono::nanoseconds timeout) noexcept {
     }
     for (;;) {
       if (const auto frame = decoder_.next()) {
-        counters_.publish(decoder_.counters());
+        counters_.publish(decoder_counts());
         // The damaged stretch came before this frame in the stream, so it is reported first;
         // the frame's view stays valid because the decoder is not touched until it is returned.
         if (problem_count() != problems_reported_) {
@@ -52,7 +63,7 @@ ReadResult FrameStreamDevice::read(std::chrono::nanoseconds timeout) noexcept {
       if (unfed_.empty()) break;
       unfed_ = unfed_.subspan(decoder_.feed(unfed_));
     }
-    counters_.publish(decoder_.counters());
+    counters_.publish(decoder_counts());
     if (problem_count() != problems_reported_) {
       problems_reported_ = problem_count();
       return make(ReadStatus::corruption);

@@ -33,7 +33,10 @@ sockaddr_in resolve(const std::string& host, std::uint16_t port, const std::stri
     throw DeviceError(context + ": cannot resolve host '" + host +
                       "' (IPv4): " + gai_strerror(error));
   }
-  address.sin_addr = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+  // Copied, not cast: sockaddr is less aligned than sockaddr_in (-Wcast-align=strict, Arm).
+  sockaddr_in resolved{};
+  std::memcpy(&resolved, found->ai_addr, sizeof resolved);
+  address.sin_addr = resolved.sin_addr;
   freeaddrinfo(found);
   return address;
 }

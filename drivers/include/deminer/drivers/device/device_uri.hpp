@@ -3,6 +3,7 @@
 //
 //   serial:///dev/ttyUSB0?baud=921600      a sensor head on a serial line (termios, raw)
 //   udp://0.0.0.0:5005                     listen for a sensor head sending UDP datagrams
+//   file://path/to/file.dmr?rate=max       a deminer recording as a device (recording_device.hpp)
 //   replay://path/to/file?rate=realtime    a recording as a device   (deminer::sim::open_device)
 //   sim://gpr?seed=1                       the GPR scene simulator   (deminer::sim::open_device)
 //
@@ -50,8 +51,9 @@ struct DeviceUri {
 // '=' or repeats, or the target is empty. Does not check that the scheme is known.
 [[nodiscard]] DeviceUri parse_device_uri(std::string_view text);
 
-// Opens serial:// and udp:// devices. Any other scheme throws a DeviceError that lists the valid
-// forms (replay:// and sim:// are opened by deminer::sim::open_device, which also calls this).
+// Opens serial://, udp:// and file:// devices. Any other scheme throws a DeviceError that lists
+// the valid forms (replay:// and sim:// are opened by deminer::sim::open_device, which also calls
+// this; they need the workstation build).
 [[nodiscard]] std::unique_ptr<Device> open_device(std::string_view uri);
 
 struct DeviceEntry {

@@ -56,15 +56,26 @@ class FrameStreamDevice : public Device {
   // Waits until `deadline` (monotonic_ns) at most for bytes or an event. noexcept, no allocation.
   virtual FillResult fill(std::span<std::byte> buffer, std::int64_t deadline_ns) noexcept = 0;
 
+  // For a source that decodes its bytes itself and fills only good frames (a recording read
+  // through its own FrameDecoder): the damage that decoder found so far (cumulative), so that it
+  // lands in these counters (CRC, header errors, skipped and truncated bytes) and is reported as
+  // `corruption` before the next frame, as if the damaged bytes had come through here. Sequence
+  // gaps are not taken from it: the good frames keep their numbers and this decoder counts them.
+  // Call from fill().
+  void set_upstream_damage(const link::DecoderCounters& upstream) noexcept { upstream_ = upstream; }
+
   std::optional<link::DeviceDescription> description_;
   AtomicDeviceCounters counters_;
 
  private:
   [[nodiscard]] std::uint64_t problem_count() const noexcept;
+  // The decoder's counts plus the upstream damage.
+  [[nodiscard]] link::DecoderCounters decoder_counts() const noexcept;
   ReadResult make(ReadStatus status) noexcept;
 
   std::string uri_;
   link::FrameDecoder decoder_;
+  link::DecoderCounters upstream_;
   std::vector<std::byte> receive_;
   std::span<const std::byte> unfed_;          // received bytes not yet taken by the decoder
   std::optional<link::Frame> held_frame_;     // found behind a damaged stretch, returned next

@@ -7,7 +7,8 @@
 // component 0 is therefore a background removal that, unlike a mean trace, also follows a
 // background whose amplitude varies along the track; removing the last components is a denoiser.
 // Batch and workstation only: the SVD needs the whole B-scan (no streaming, it allocates, it is
-// O(samples · traces · min(samples, traces))). Eigen's BDCSVD in double precision.
+// O(samples · traces · min(samples, traces))). Double precision, through the eigen-decomposition
+// of the smaller Gram matrix (see the .cpp for why).
 // Units: none (components are indices, 0 = largest singular value). Latency: the whole B-scan.
 #pragma once
 
