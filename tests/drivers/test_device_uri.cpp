@@ -46,6 +46,26 @@ TEST(DeviceUri, SplitsSchemeTargetAndOptions) {
   EXPECT_TRUE(udp.options.empty());
 }
 
+TEST(DeviceUri, RateOptionGivesThePace) {
+  using deminer::drivers::Pace;
+  const deminer::drivers::PaceOption fallback{Pace::realtime, 50.0};
+  const auto pace_of = [&](const std::string& uri) { return parse_device_uri(uri).pace(fallback); };
+  EXPECT_EQ(pace_of("file://a.dmr").mode, Pace::realtime);
+  EXPECT_EQ(pace_of("file://a.dmr").rate_hz, 50.0);
+  EXPECT_EQ(pace_of("file://a.dmr?rate=max").mode, Pace::max);
+  EXPECT_EQ(pace_of("file://a.dmr?rate=max").rate_hz, 50.0);
+  EXPECT_EQ(pace_of("replay://a.dt1?rate=realtime").mode, Pace::realtime);
+  EXPECT_EQ(pace_of("sim://gpr?rate=2.5e3").mode, Pace::fixed_rate);
+  EXPECT_EQ(pace_of("sim://gpr?rate=2.5e3").rate_hz, 2500.0);
+  EXPECT_EQ(pace_of("sim://gpr?rate=0.001").rate_hz, 0.001);
+  for (const char* bad : {"fast", "0", "1e8", "12abc", "", "-5", "nan"}) {
+    const std::string uri = std::string("file://a.dmr?rate=") + bad;
+    const std::string error = error_of([&] { (void)pace_of(uri); });
+    expect_contains(error, uri + ": option rate=" + bad);
+    expect_contains(error, "realtime, max, or a rate in frames per second in [0.001, 1e7]");
+  }
+}
+
 TEST(DeviceUri, MalformedUrisListTheValidForms) {
   for (const char* text : {"/dev/ttyUSB0", "://x", "serial://", "se rial://x"}) {
     const std::string message = error_of([&] { (void)parse_device_uri(text); });

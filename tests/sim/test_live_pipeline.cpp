@@ -182,7 +182,7 @@ class LivePipeline : public ::testing::Test {
 
 sim::VirtualHeadOptions at_max_rate() {
   sim::VirtualHeadOptions options;
-  options.pace = sim::Pace::max;
+  options.pace.mode = deminer::drivers::Pace::max;
   return options;
 }
 

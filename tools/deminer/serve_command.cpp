@@ -32,20 +32,10 @@ struct ServeCommandOptions {
 sim::VirtualHeadOptions head_options(const ServeCommandOptions& options) {
   sim::VirtualHeadOptions head;
   head.faults = options.faults;
-  if (options.rate == "realtime") {
-    head.pace = sim::Pace::realtime;
-  } else if (options.rate == "max") {
-    head.pace = sim::Pace::max;
-  } else {
-    try {
-      std::size_t used = 0;
-      head.rate_hz = std::stod(options.rate, &used);
-      if (used != options.rate.size() || !(head.rate_hz >= 0.001 && head.rate_hz <= 1e7)) throw 0;
-    } catch (...) {
-      throw ConfigError("serve: --rate " + options.rate +
-                        " is not one of realtime, max, or traces per second in [0.001, 1e7]");
-    }
-    head.pace = sim::Pace::fixed_rate;
+  try {
+    head.pace = drivers::parse_pace(options.rate, head.pace.rate_hz);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("serve: --rate ") + e.what());
   }
   return head;
 }

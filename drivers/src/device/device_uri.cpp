@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "deminer/drivers/device/recording_device.hpp"
 #include "deminer/drivers/transport/serial.hpp"
@@ -98,6 +99,30 @@ std::string DeviceUri::choice(std::string_view key, std::string_view fallback,
                       join(choices));
   }
   return *value;
+}
+
+PaceOption parse_pace(std::string_view value, double fallback_rate_hz) {
+  if (value == "realtime") return {Pace::realtime, fallback_rate_hz};
+  if (value == "max") return {Pace::max, fallback_rate_hz};
+  double rate_hz = 0.0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), rate_hz);
+  if (error != std::errc() || end != value.data() + value.size() ||
+      !(rate_hz >= kMinPaceRateHz && rate_hz <= kMaxPaceRateHz)) {
+    throw std::invalid_argument(std::string(value) +
+                                " is not one of realtime, max, or a rate in frames per second "
+                                "in [0.001, 1e7]");
+  }
+  return {Pace::fixed_rate, rate_hz};
+}
+
+PaceOption DeviceUri::pace(PaceOption fallback) const {
+  const std::string* rate = find("rate");
+  if (rate == nullptr) return fallback;
+  try {
+    return parse_pace(*rate, fallback.rate_hz);
+  } catch (const std::invalid_argument& e) {
+    throw DeviceError(text + ": option rate=" + e.what());
+  }
 }
 
 DeviceUri parse_device_uri(std::string_view text) {

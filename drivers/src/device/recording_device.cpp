@@ -14,8 +14,6 @@
 namespace deminer::drivers {
 namespace {
 
-constexpr double kMinRateHz = 0.001;
-constexpr double kMaxRateHz = 1e7;
 // Timestamp steps above this are not a clock to follow (a recording paused, a clock reset).
 constexpr std::int64_t kMaxRealtimeStepNs = 10'000'000'000;
 
@@ -29,9 +27,10 @@ void sleep_until(std::int64_t when_ns) noexcept {
 }
 
 const RecordingDeviceConfig& checked(const RecordingDeviceConfig& config, const std::string& uri) {
-  if (!(config.rate_hz >= kMinRateHz && config.rate_hz <= kMaxRateHz)) {
-    throw DeviceError(uri + ": RecordingDeviceConfig.rate_hz = " + std::to_string(config.rate_hz) +
-                      ", valid [0.001, 1e7] frames per second");
+  if (!(config.pace.rate_hz >= kMinPaceRateHz && config.pace.rate_hz <= kMaxPaceRateHz)) {
+    throw DeviceError(
+        uri + ": RecordingDeviceConfig.pace.rate_hz = " + std::to_string(config.pace.rate_hz) +
+        ", valid [0.001, 1e7] frames per second");
   }
   if (config.max_payload_bytes < 64 || config.max_payload_bytes > link::kMaxPayloadSize) {
     throw DeviceError(uri + ": RecordingDeviceConfig.max_payload_bytes = " +
@@ -90,7 +89,7 @@ void RecordingDevice::finish(std::string error) noexcept {
 }
 
 std::int64_t RecordingDevice::due_for(std::int64_t timestamp_ns) noexcept {
-  if (config_.pace == RecordingPace::max) return 0;
+  if (config_.pace.mode == Pace::max) return 0;
   if (!have_first_) {
     have_first_ = true;
     last_due_ns_ = monotonic_ns();
@@ -98,8 +97,8 @@ std::int64_t RecordingDevice::due_for(std::int64_t timestamp_ns) noexcept {
     return last_due_ns_;
   }
   // Due times accumulate from the first frame's, so the pace does not drift with scheduling.
-  auto step = static_cast<std::int64_t>(std::llround(1e9 / config_.rate_hz));
-  if (config_.pace == RecordingPace::realtime) {
+  auto step = static_cast<std::int64_t>(std::llround(1e9 / config_.pace.rate_hz));
+  if (config_.pace.mode == Pace::realtime) {
     const std::int64_t delta = timestamp_ns - last_stamp_ns_;
     if (delta > 0 && delta < kMaxRealtimeStepNs) step = delta;
   }
@@ -157,22 +156,7 @@ std::unique_ptr<RecordingDevice> open_recording_device(std::string_view text) {
   uri.check_options({"rate", "max_payload"});
   RecordingDeviceConfig config;
   config.path = uri.target;
-  if (const std::string* rate = uri.find("rate")) {
-    if (*rate == "realtime") {
-      config.pace = RecordingPace::realtime;
-    } else if (*rate == "max") {
-      config.pace = RecordingPace::max;
-    } else {
-      try {
-        config.rate_hz = uri.number("rate", config.rate_hz, kMinRateHz, kMaxRateHz);
-      } catch (const DeviceError&) {
-        throw DeviceError(uri.text + ": option rate=" + *rate +
-                          " is not one of realtime, max, or a rate in frames per second in "
-                          "[0.001, 1e7]");
-      }
-      config.pace = RecordingPace::fixed_rate;
-    }
-  }
+  config.pace = uri.pace(config.pace);
   config.max_payload_bytes = static_cast<std::size_t>(
       uri.integer("max_payload", config.max_payload_bytes, 64, link::kMaxPayloadSize));
   return std::make_unique<RecordingDevice>(config, uri.text);

@@ -143,22 +143,7 @@ std::unique_ptr<TraceSource> open_trace_source(std::string_view source) {
 
 VirtualHeadOptions parse_virtual_head_options(const drivers::DeviceUri& uri) {
   VirtualHeadOptions options;
-  if (const std::string* rate = uri.find("rate")) {
-    if (*rate == "realtime") {
-      options.pace = Pace::realtime;
-    } else if (*rate == "max") {
-      options.pace = Pace::max;
-    } else {
-      try {
-        options.rate_hz = uri.number("rate", 100.0, 0.001, 1e7);
-      } catch (const DeviceError&) {
-        throw DeviceError(uri.text + ": option rate=" + *rate +
-                          " is not one of realtime, max, or a rate in traces per second in "
-                          "[0.001, 1e7]");
-      }
-      options.pace = Pace::fixed_rate;
-    }
-  }
+  options.pace = uri.pace(options.pace);
   auto& f = options.faults;
   f.drop = uri.number("drop", 0.0, 0.0, 1.0);
   f.corrupt = uri.number("corrupt", 0.0, 0.0, 1.0);
@@ -175,16 +160,17 @@ VirtualHead::VirtualHead(std::unique_ptr<TraceSource> source, const VirtualHeadO
   check_probability("drop", options.faults.drop);
   check_probability("corrupt", options.faults.corrupt);
   check_probability("burst", options.faults.burst);
-  if (!(options.rate_hz >= 0.001 && options.rate_hz <= 1e7)) {
-    throw std::invalid_argument("VirtualHeadOptions.rate_hz = " + std::to_string(options.rate_hz) +
-                                ", valid [0.001, 1e7]");
+  if (!(options.pace.rate_hz >= drivers::kMinPaceRateHz &&
+        options.pace.rate_hz <= drivers::kMaxPaceRateHz)) {
+    throw std::invalid_argument("VirtualHeadOptions.pace.rate_hz = " +
+                                std::to_string(options.pace.rate_hz) + ", valid [0.001, 1e7]");
   }
   description_payload_ = link::encode_device_description(source_->description());
 }
 
 std::int64_t VirtualHead::due_for(const dsp::TraceHeader& header) noexcept {
-  if (options_.pace == Pace::max) return 0;
-  const auto period_ns = static_cast<std::int64_t>(std::llround(1e9 / options_.rate_hz));
+  if (options_.pace.mode == drivers::Pace::max) return 0;
+  const auto period_ns = static_cast<std::int64_t>(std::llround(1e9 / options_.pace.rate_hz));
   if (!have_first_) {
     have_first_ = true;
     start_ns_ = drivers::monotonic_ns();
@@ -193,7 +179,7 @@ std::int64_t VirtualHead::due_for(const dsp::TraceHeader& header) noexcept {
     return start_ns_;
   }
   std::int64_t step = period_ns;
-  if (options_.pace == Pace::realtime) {
+  if (options_.pace.mode == drivers::Pace::realtime) {
     const std::int64_t delta = header.timestamp_ns - last_stamp_ns_;
     // Timestamps that stand still, go back or jump by more than 10 s are not a clock to follow.
     if (delta > 0 && delta < 10'000'000'000) step = delta;

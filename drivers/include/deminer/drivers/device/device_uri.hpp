@@ -25,6 +25,25 @@
 
 namespace deminer::drivers {
 
+// How fast a recorded or simulated source delivers its frames (file://, replay://, sim://).
+enum class Pace : std::uint8_t {
+  realtime,    // follow the source's timestamps
+  max,         // as fast as read() is called
+  fixed_rate,  // rate_hz frames per second
+};
+
+struct PaceOption {
+  Pace mode = Pace::realtime;
+  double rate_hz = 100.0;  // [kMinPaceRateHz, kMaxPaceRateHz]: fixed_rate, and realtime where
+                           // the source's timestamps do not help
+};
+inline constexpr double kMinPaceRateHz = 0.001;
+inline constexpr double kMaxPaceRateHz = 1e7;
+
+// `realtime`, `max`, or a rate HZ in [kMinPaceRateHz, kMaxPaceRateHz] (Pace::fixed_rate); the
+// first two keep `fallback_rate_hz`. Throws std::invalid_argument saying which forms are valid.
+[[nodiscard]] PaceOption parse_pace(std::string_view value, double fallback_rate_hz);
+
 struct DeviceUri {
   std::string text;    // as given
   std::string scheme;  // before "://", lower case
@@ -42,6 +61,10 @@ struct DeviceUri {
   // One of `choices`, or `fallback` when absent. Throws DeviceError listing the choices.
   [[nodiscard]] std::string choice(std::string_view key, std::string_view fallback,
                                    std::initializer_list<std::string_view> choices) const;
+  // The `rate=realtime|max|HZ` option (HZ in [kMinPaceRateHz, kMaxPaceRateHz] frames per
+  // second, giving Pace::fixed_rate), or `fallback` when absent. Throws DeviceError naming the
+  // three forms.
+  [[nodiscard]] PaceOption pace(PaceOption fallback) const;
 };
 
 // The schemes and their forms, one per line, for error messages and --help.

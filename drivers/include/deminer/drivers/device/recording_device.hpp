@@ -28,21 +28,15 @@
 #include <string_view>
 #include <vector>
 
+#include "deminer/drivers/device/device_uri.hpp"
 #include "deminer/drivers/device/frame_stream_device.hpp"
 #include "deminer/drivers/link/recording.hpp"
 
 namespace deminer::drivers {
 
-enum class RecordingPace : std::uint8_t {
-  realtime,    // follow the frames' timestamps
-  max,         // as fast as read() is called
-  fixed_rate,  // rate_hz frames per second
-};
-
 struct RecordingDeviceConfig {
   std::filesystem::path path;
-  RecordingPace pace = RecordingPace::realtime;
-  double rate_hz = 100.0;  // [0.001, 1e7]: fixed_rate, and realtime where timestamps do not help
+  PaceOption pace;  // file://…?rate=realtime|max|HZ
   std::size_t max_payload_bytes = link::kDefaultRecordingMaxPayload;  // [64, kMaxPayloadSize]
 };
 

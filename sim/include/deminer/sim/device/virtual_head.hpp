@@ -52,8 +52,6 @@ inline constexpr std::array<std::string_view, 4> kSimGprSourceOptions = {"seed",
 [[nodiscard]] std::unique_ptr<TraceSource> open_trace_source(const drivers::DeviceUri& source);
 [[nodiscard]] std::unique_ptr<TraceSource> open_trace_source(std::string_view source);
 
-enum class Pace : std::uint8_t { realtime, max, fixed_rate };
-
 struct FaultOptions {
   double drop = 0.0;                   // probability per trace frame, [0, 1]
   double corrupt = 0.0;                // probability per trace frame, [0, 1]
@@ -64,8 +62,7 @@ struct FaultOptions {
 };
 
 struct VirtualHeadOptions {
-  Pace pace = Pace::realtime;
-  double rate_hz = 100.0;  // fixed_rate, and realtime when the source has no timestamps
+  drivers::PaceOption pace;  // rate_hz: fixed_rate, and realtime when the source has no timestamps
   FaultOptions faults;
 };
 
