@@ -145,6 +145,8 @@ inline json parse(std::string_view text, std::string_view source) {
   } catch (const json::parse_error& e) {
     throw ConfigError(std::string(source) + ": not valid JSON at byte " + std::to_string(e.byte) +
                       ": " + e.what());
+  } catch (const json::out_of_range& e) {  // a number that overflows a double, e.g. 1e999
+    throw ConfigError(std::string(source) + ": a number is not a finite double: " + e.what());
   }
 }
 

@@ -126,6 +126,8 @@ TEST(GprPipelineJson, ErrorsNameTheSourcePathAndWhatIsExpected) {
   // Malformed JSON: the byte offset.
   expect_error("{\"stages\": [\n  {\"type\": \"dewow\",}\n]}",
                {"unit.json", "not valid JSON", "byte"});
+  // A number beyond a double (nlohmann's out_of_range, not a parse error) is still a ConfigError.
+  expect_error(R"({"samples_per_trace": 1e999})", {"unit.json", "not a finite double", "1e999"});
 }
 
 }  // namespace

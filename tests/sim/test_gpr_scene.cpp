@@ -158,6 +158,7 @@ TEST(GprSceneJson, ErrorsNameTheSourceAndJsonPath) {
   expect_error(R"({"targets": {}})", "scene.json: /targets: expected an array");
   expect_error(R"([1, 2])", "scene.json: /: expected an object");
   expect_error(R"({"dt_s": )", "scene.json: not valid JSON at byte");
+  expect_error(R"({"dt_s": 1e999})", "scene.json: a number is not a finite double");
 }
 
 TEST(GprTruthJson, RoundTripsAndRejectsUnknownKeys) {

@@ -149,6 +149,7 @@ bool VlfPipeline::report(std::uint16_t channel, std::span<Detection> out) noexce
   d.channel = channel;
   d.sequence = peak_.sequence;
   d.position_m = peak_.position_m;
+  d.advance_m = peak_.advance_m;
   d.timestamp_ns = peak_.timestamp_ns;
   d.score = event.peak_snr;
   d.feature_count = static_cast<std::uint8_t>(VlfFeature::count);
@@ -266,6 +267,7 @@ VlfPipeline::Result VlfPipeline::process(const md::VlfBlockView& block,
       if (deviation > peak_.pinpoint_deviation) {
         peak_.pinpoint_deviation = deviation;
         peak_.position_m = position_m;
+        peak_.advance_m = header.advance_m;
         peak_.timestamp_ns = timestamp_ns;
         peak_.sequence = header.sequence;
       }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "../range_check.hpp"
 #include "deminer/dsp/gpr/refraction.hpp"
 #include "scene_validation.hpp"
 
@@ -18,23 +19,7 @@ constexpr double vacuum_permittivity_f_per_m = 8.8541878128e-12;
 // The Ricker wavelet is below 1e-8 of its peak beyond 1.5 periods from its centre.
 constexpr double ricker_half_support_periods = 1.5;
 
-// Describes the first field outside [lo, hi] (or (lo, hi] when lo_open); "" when all are inside.
-class RangeCheck {
- public:
-  void operator()(const std::string& field, double value, double lo, double hi,
-                  bool lo_open = false) {
-    const bool inside = lo_open ? value > lo && value <= hi : value >= lo && value <= hi;
-    if (!message_.empty() || inside) return;  // NaN is never inside
-    std::ostringstream out;
-    out << field << ": " << value << " is out of range " << (lo_open ? "(" : "[") << lo << ", "
-        << hi << "]";
-    message_ = out.str();
-  }
-  [[nodiscard]] std::string message() const { return message_; }
-
- private:
-  std::string message_;
-};
+using detail::RangeCheck;
 
 double ricker(double t_s, double centre_hz) noexcept {
   const double a = std::pow(std::numbers::pi * centre_hz * t_s, 2);
@@ -50,6 +35,13 @@ dsp::AntennaGeometry geometry_of(const GprSceneConfig& c) {
   return {c.antenna_height_m, c.antenna_offset_m, c.relative_permittivity};
 }
 
+// Horizontal distance from an antenna `along_m` away from the target along the track to the
+// target, which lies `offset_m` beside the track. Exactly |along_m| on the track, so scenes
+// without offsets are bit-identical to those made before offsets existed.
+double horizontal_distance_m(double along_m, const GprTarget& target) noexcept {
+  return target.offset_m == 0.0 ? std::abs(along_m) : std::hypot(along_m, target.offset_m);
+}
+
 // Echo of a point target seen from an antenna midpoint `lateral_m` away along the track.
 Arrival target_arrival(const GprSceneConfig& c, const GprTarget& target, double lateral_m) {
   const double sqrt_er = std::sqrt(c.relative_permittivity);
@@ -58,10 +50,10 @@ Arrival target_arrival(const GprSceneConfig& c, const GprTarget& target, double 
                                 std::sqrt(vacuum_permeability_h_per_m /
                                           (vacuum_permittivity_f_per_m * c.relative_permittivity));
   const double half_offset = 0.5 * c.antenna_offset_m;
-  const auto tx =
-      dsp::refracted_leg(std::abs(lateral_m - half_offset), c.antenna_height_m, target.depth_m, v);
-  const auto rx =
-      dsp::refracted_leg(std::abs(lateral_m + half_offset), c.antenna_height_m, target.depth_m, v);
+  const auto tx = dsp::refracted_leg(horizontal_distance_m(lateral_m - half_offset, target),
+                                     c.antenna_height_m, target.depth_m, v);
+  const auto rx = dsp::refracted_leg(horizontal_distance_m(lateral_m + half_offset, target),
+                                     c.antenna_height_m, target.depth_m, v);
   const double range_tx_m = tx.air_length_m * sqrt_er + tx.soil_length_m;
   const double range_rx_m = rx.air_length_m * sqrt_er + rx.soil_length_m;
   const double loss = std::exp(-alpha_np_per_m * (tx.soil_length_m + rx.soil_length_m));
@@ -103,6 +95,7 @@ std::string first_invalid_field(const GprSceneConfig& c) {
     check(prefix + "x_m", c.targets[i].x_m, -1e6, 1e6);
     check(prefix + "depth_m", c.targets[i].depth_m, 0.0, 5.0);
     check(prefix + "amplitude", c.targets[i].amplitude, -1e3, 1e3);
+    check(prefix + "offset_m", c.targets[i].offset_m, -1e3, 1e3);
   }
   check("direct_wave_amplitude", c.direct_wave_amplitude, -1e3, 1e3);
   check("surface_reflection", c.surface_reflection, 0.0, 10.0);
@@ -127,8 +120,15 @@ GprSceneConfig default_gpr_scene() {
 GprTruth gpr_truth(const GprSceneConfig& config) {
   GprTruth truth;
   for (const GprTarget& target : config.targets) {
-    truth.targets.push_back({target.x_m, target.depth_m,
-                             dsp::two_way_time_s(geometry_of(config), 0.0, target.depth_m)});
+    double apex_time_s = dsp::two_way_time_s(geometry_of(config), 0.0, target.depth_m);
+    if (target.offset_m != 0.0) {
+      // Abreast of a target beside the track, both legs run over the same horizontal distance.
+      const double v = dsp::soil_velocity_m_per_s(config.relative_permittivity);
+      const double horizontal_m = horizontal_distance_m(0.5 * config.antenna_offset_m, target);
+      apex_time_s =
+          2.0 * dsp::refracted_leg(horizontal_m, config.antenna_height_m, target.depth_m, v).time_s;
+    }
+    truth.targets.push_back({target.x_m, target.depth_m, apex_time_s});
   }
   return truth;
 }

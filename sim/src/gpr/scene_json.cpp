@@ -21,7 +21,9 @@ using detail::parse;
 std::string scene_to_json(const GprSceneConfig& c) {
   json targets = json::array();
   for (const GprTarget& t : c.targets) {
-    targets.push_back({{"x_m", t.x_m}, {"depth_m", t.depth_m}, {"amplitude", t.amplitude}});
+    json target = {{"x_m", t.x_m}, {"depth_m", t.depth_m}, {"amplitude", t.amplitude}};
+    if (t.offset_m != 0.0) target["offset_m"] = t.offset_m;  // optional: old files stay the same
+    targets.push_back(target);
   }
   const json j = {{"relative_permittivity", c.relative_permittivity},
                   {"conductivity_s_per_m", c.conductivity_s_per_m},
@@ -64,6 +66,7 @@ GprSceneConfig scene_from_json(std::string_view text, std::string_view source) {
     tr.read("x_m", t.x_m, true);
     tr.read("depth_m", t.depth_m, true);
     tr.read("amplitude", t.amplitude);
+    tr.read("offset_m", t.offset_m);
     c.targets.push_back(t);
   });
   r.read("direct_wave_amplitude", c.direct_wave_amplitude);

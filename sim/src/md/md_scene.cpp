@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "../range_check.hpp"
 #include "md_scene_validation.hpp"
 
 namespace deminer::sim::md {
@@ -22,27 +23,7 @@ constexpr double min_clearance_m = 0.005;
 // A tone counts as a whole number of periods per block within this many periods.
 constexpr double period_tolerance = 1e-6;
 
-// Describes the first field outside [lo, hi] (or with an open end); "" when all are inside.
-class RangeCheck {
- public:
-  void operator()(const std::string& field, double value, double lo, double hi,
-                  bool lo_open = false, bool hi_open = false) {
-    const bool above = lo_open ? value > lo : value >= lo;
-    const bool below = hi_open ? value < hi : value <= hi;
-    if (!message_.empty() || (above && below)) return;  // NaN is never inside
-    std::ostringstream out;
-    out << field << ": " << value << " is out of range " << (lo_open ? "(" : "[") << lo << ", "
-        << hi << (hi_open ? ")" : "]");
-    message_ = out.str();
-  }
-  void fail(const std::string& field, const std::string& what) {
-    if (message_.empty()) message_ = field + ": " + what;
-  }
-  [[nodiscard]] std::string message() const { return message_; }
-
- private:
-  std::string message_;
-};
+using sim::detail::RangeCheck;
 
 DipoleTarget make_target(const MdTargetConfig& t) {
   switch (t.kind) {

@@ -54,8 +54,11 @@ struct Detection {
   std::uint16_t channel = 0;
   std::uint64_t sequence = 0;  // sequence number of the trace/frame at the apex
   double position_m = 0.0;     // along-track position of the object (apex)
-  double depth_m = 0.0;        // estimated depth below the ground surface (top of the object)
-  double time_s = 0.0;         // two-way travel time of the apex echo (relative to transmit)
+  // Where the sweep line was along the lane when a head sweeps a 2-D area (position_m is then
+  // along the sweep, across the lane: md_frame.hpp's advance_m); 0 on a single straight track.
+  double advance_m = 0.0;
+  double depth_m = 0.0;  // estimated depth below the ground surface (top of the object)
+  double time_s = 0.0;   // two-way travel time of the apex echo (relative to transmit)
   std::int64_t timestamp_ns = 0;
   float score = 0.0f;  // detector statistic (e.g. envelope energy over the noise level)
   // From the hyperbola fit of the object's echo (detect/hyperbola_fit.hpp): the soil's relative

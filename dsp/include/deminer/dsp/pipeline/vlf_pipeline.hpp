@@ -26,9 +26,10 @@
 // itself jumps): a ferrous target, whose phase is near the ground's, puts most of its signal on
 // that axis, and a mean square would count its passes as soil and withhold every identity.
 // Positions: every channel sample gets the position of its window's centre, interpolated from
-// the block positions (which are at the blocks' middles); detections carry the position, time
-// and sequence number where the unfiltered ground-balanced signal peaked during the event (over
-// the target; the motion-filtered peak sits on a lobe, off it at slow sweeps).
+// the block positions (which are at the blocks' middles); detections carry the position (and the
+// sweep line's advance of the block holding it), time and sequence number where the unfiltered
+// ground-balanced signal peaked during the event (over the target; the motion-filtered peak sits
+// on a lobe, off it at slow sweeps).
 // Latency: one demodulation window, plus the motion filter's delay, plus the event's
 // hold_samples (an event is reported when it closes).
 #pragma once
@@ -181,6 +182,7 @@ class VlfPipeline {
     float pinpoint_reference = 0.0f;
     float pinpoint_deviation = -1.0f;
     double position_m = 0.0;
+    double advance_m = 0.0;
     std::int64_t timestamp_ns = 0;
     std::uint64_t sequence = 0;
   };

@@ -7,8 +7,10 @@
 //  - direct coupling wave: transmitter -> receiver through air, at antenna_offset_m / c;
 //  - surface reflection: at the specular point, time sqrt(offset² + (2h)²) / c, amplitude
 //    surface_reflection · Fresnel coefficient (1 - √εr)/(1 + √εr) · (1 m / path length);
-//  - each target: a point scatterer; each leg (tx -> target, target -> rx) refracts at the
-//    surface following Snell's law (deminer/dsp/gpr/refraction.hpp); amplitude
+//  - each target: a point scatterer, on the track or `offset_m` beside it; each leg
+//    (tx -> target, target -> rx) refracts at the surface following Snell's law
+//    (deminer/dsp/gpr/refraction.hpp) in the vertical plane through that antenna and the
+//    target, over the horizontal distance sqrt(along² + offset²); amplitude
 //    amplitude · (1 m / R_tx) · (1 m / R_rx) · exp(-α (soil_tx + soil_rx)), with R per leg the
 //    paraxial equivalent range air_length·√εr + soil_length (geometric spreading across a
 //    refracting surface) and α = (σ/2)·√(μ0/(ε0 εr)) Np/m the low-loss attenuation; i.e.
@@ -33,6 +35,9 @@ struct GprTarget {
   double x_m = 0.0;        // along-track position, [-1e6, 1e6]
   double depth_m = 0.1;    // of the reflecting point below the surface, [0, 5]
   double amplitude = 0.1;  // signed reflectivity (see above), [-1e3, 1e3]
+  // Horizontal distance across the track (a target beside the track, e.g. seen from a
+  // neighbouring sweep), [-1e3, 1e3]. The antenna pattern is taken as isotropic.
+  double offset_m = 0.0;
 };
 
 struct GprSceneConfig {
@@ -70,7 +75,7 @@ void validate(const GprSceneConfig& config);
 struct GprTruthTarget {
   double x_m = 0.0;
   double depth_m = 0.0;
-  double apex_time_s = 0.0;  // two-way time with the antenna midpoint above the target
+  double apex_time_s = 0.0;  // two-way time with the antenna midpoint abreast of the target
 };
 
 struct GprTruth {

@@ -1,0 +1,65 @@
+// The dual-sensor chain on a simulated lane: each sweep's GPR B-scan through the GPR pipeline,
+// the whole metal-detector recording through the VLF pipeline, and both sensors' detections
+// fused into one object per item (dsp/detect/sensor_fusion.hpp), ready for classification and
+// scoring against the lane's truth.
+//
+// Why: training the classifier and tuning thresholds need the objects the firmware would form on
+// labelled ground; this runs the same dsp blocks the handheld runs, in the same order of
+// advance, on data rendered sweep by sweep (a 20 m lane is too big to render at once).
+// Positions: GPR detections get position_m = x of the apex (the B-scan runs across the lane) and
+// advance_m = the sweep line's y where the head passed the apex (lane_head_y_m); VLF detections
+// carry the block's position and advance (md_frame.hpp). Each sweep's B-scan is processed
+// with a fresh GPR pipeline in ascending x (the simulator's order; the head records inbound
+// sweeps the other way round, which the streaming chain does not care about).
+// Units: metres. Workstation code: allocates and throws.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "deminer/dsp/core/detection.hpp"
+#include "deminer/dsp/detect/sensor_fusion.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline.hpp"
+#include "deminer/dsp/pipeline/vlf_pipeline.hpp"
+#include "deminer/sim/eval/detection_statistics.hpp"
+#include "deminer/sim/lane/lane.hpp"
+
+namespace deminer::sim::lane {
+
+struct DualSensorChains {
+  dsp::GprPipeline::Config gpr;
+  dsp::VlfPipeline::Config md;
+  dsp::SensorFusion::Config fusion;
+};
+
+// GprPipeline::default_config_for the lane's radar with the lane's antenna geometry and soil
+// permittivity; the VLF chain for the lane's detector head (md/vlf_chain_config.hpp); fusion
+// within 15 cm, closed 40 cm behind the sweep line. Throws std::invalid_argument for a PI lane.
+[[nodiscard]] DualSensorChains default_chains(const LaneConfig& config);
+
+struct LaneDetections {
+  std::vector<dsp::Detection> gpr;        // every GPR detection, sweep by sweep
+  std::vector<dsp::Detection> md;         // every VLF detection, in time order
+  std::vector<dsp::FusedObject> objects;  // one per item, as SensorFusion closes them
+};
+
+// Called after each rendered sweep (done of total) and once more after the metal detector.
+using LaneProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Renders and processes the whole lane.
+[[nodiscard]] LaneDetections detect_lane(const Lane& lane, const DualSensorChains& chains,
+                                         const LaneProgress& progress = {});
+
+// The lane's truth as the evaluation sees it: mines, and clutter of both kinds, with the strata
+// "type" (object_type_name), "depth_band" and "soil".
+[[nodiscard]] std::vector<eval::TruthObject> evaluation_truth(const LaneTruth& truth);
+
+// The objects as alarms at their centres, scored by `score`; objects it scores NaN (e.g. not seen
+// by the sensor being judged) raise no alarm.
+using ObjectScore = std::function<double(const dsp::FusedObject&)>;
+[[nodiscard]] std::vector<eval::Alarm> alarms_of(std::span<const dsp::FusedObject> objects,
+                                                 const ObjectScore& score);
+
+}  // namespace deminer::sim::lane
