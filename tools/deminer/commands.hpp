@@ -18,5 +18,7 @@ Command add_info_command(CLI::App& app);
 Command add_convert_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_train_command(CLI::App& app);
+Command add_tune_command(CLI::App& app);
 
 }  // namespace deminer::tools

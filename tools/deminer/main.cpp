@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       deminer::tools::add_simulate_command(app), deminer::tools::add_replay_command(app),
       deminer::tools::add_info_command(app),     deminer::tools::add_convert_command(app),
       deminer::tools::add_serve_command(app),    deminer::tools::add_run_command(app),
+      deminer::tools::add_train_command(app),    deminer::tools::add_tune_command(app),
   };
 
   try {

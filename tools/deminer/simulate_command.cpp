@@ -1,7 +1,6 @@
 // deminer simulate: a synthetic GPR scene, or with --md a metal-detector scene (VLF raw ADC blocks
 // or PI gate frames), -> a deminer recording plus its ground truth (JSON).
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <string>
 
@@ -25,12 +24,6 @@ struct SimulateOptions {
   bool print_scene = false;
   bool metal_detector = false;
 };
-
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw IoError(path + ": cannot write (does the folder exist?)");
-}
 
 drivers::link::DeviceDescription simulator_device(const sim::GprSceneConfig& scene) {
   drivers::link::DeviceDescription device;

@@ -1,4 +1,4 @@
-// Whole small text files (scenes, truths, pipeline configurations) for the subcommands.
+// Whole small text files (scenes, truths, pipeline configurations, models) for the subcommands.
 #pragma once
 
 #include <fstream>
@@ -16,6 +16,12 @@ inline std::string read_text_file(const std::string& path, const std::string& wh
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+inline void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw IoError(path + ": cannot write (does the folder exist?)");
 }
 
 }  // namespace deminer::tools

@@ -1,0 +1,111 @@
+// deminer train and deminer tune on small labelled lanes, as a user runs them: the model is
+// written, evaluation refuses the training seeds, and the tuned configuration holds the ROC's
+// operating point (the same threshold and statistics as its row in the ROC data).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_runner.hpp"
+#include "scratch_dir.hpp"
+
+namespace {
+
+using Json = nlohmann::json;
+using deminer::test::run_cli;
+
+class LaneCli : public ::testing::Test {
+ protected:
+  std::string path(const std::string& name) const { return (dir_.path() / name).string(); }
+
+  // A 2 m lane with 3 mines and 15 clutter items.
+  std::string write_lane() {
+    const std::string lane = path("lane.json");
+    std::ofstream(lane) << R"({"length_m": 2.0, "width_m": 1.0, "mine_count": 3,
+                               "clutter_per_mine": 5, "seed": 1,
+                               "soil": {"magnetic": "moderate", "moisture": "dry"}})";
+    return lane;
+  }
+
+  deminer::test::ScratchDir dir_;
+};
+
+// The rows of a ROC CSV as name -> value maps.
+std::vector<std::map<std::string, double>> read_csv(const std::string& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  std::stringstream header(line);
+  for (std::string name; std::getline(header, name, ',');) names.push_back(name);
+  std::vector<std::map<std::string, double>> rows;
+  while (std::getline(in, line)) {
+    std::stringstream cells(line);
+    std::map<std::string, double> row;
+    std::size_t i = 0;
+    for (std::string cell; std::getline(cells, cell, ','); ++i) row[names.at(i)] = std::stod(cell);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST_F(LaneCli, TrainThenTuneOnOtherSeedsGivesTheOperatingPointOfTheRoc) {
+  const std::string lane = write_lane();
+  const auto trained = run_cli("train " + lane + " --seeds 1-4 -o " + path("model.json"));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  EXPECT_NE(trained.output.find("trained on"), std::string::npos) << trained.output;
+
+  const auto refused = run_cli("tune " + lane + " --seeds 4-5 --model " + path("model.json") +
+                               " --target-pd 0.5 --out-dir " + path("out"));
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.output.find("lane seed 4 was used to train"), std::string::npos)
+      << refused.output;
+
+  const auto tuned = run_cli("tune " + lane + " --seeds 11-14 --model " + path("model.json") +
+                             " --max-far 3 --out-dir " + path("out"));
+  ASSERT_EQ(tuned.status, 0) << tuned.output;
+  for (const char* method : {"md", "gpr", "strength", "score_fusion", "classifier"}) {
+    EXPECT_NE(tuned.output.find(method), std::string::npos) << tuned.output;
+  }
+  EXPECT_TRUE(std::filesystem::file_size(path("out/roc.png")) > 1000);
+  std::ifstream in(path("out/tuned.json"));
+  const Json config = Json::parse(in);
+  EXPECT_EQ(config.at("method"), "classifier");
+  EXPECT_EQ(config.at("evaluation_seeds"), (std::vector<int>{11, 12, 13, 14}));
+  const double threshold = config.at("threshold");
+  const Json& point = config.at("operating_point");
+  // The chosen row of the ROC: same threshold, same counts; the highest Pd within 3 /m².
+  const auto rows = read_csv(path("out/roc-classifier.csv"));
+  ASSERT_FALSE(rows.empty());
+  double best_pd = -1.0;
+  for (const auto& row : rows) {
+    if (row.at("far_per_m2") <= 3.0) best_pd = std::max(best_pd, row.at("pd"));
+  }
+  bool found = false;
+  for (const auto& row : rows) {
+    if (row.at("threshold") != threshold) continue;
+    found = true;
+    EXPECT_EQ(row.at("pd"), point.at("pd").get<double>());
+    EXPECT_EQ(row.at("far_per_m2"), point.at("far_per_m2").get<double>());
+    EXPECT_EQ(row.at("mines_detected"), point.at("mines_detected").get<double>());
+    EXPECT_LE(row.at("far_per_m2"), 3.0);
+    EXPECT_EQ(row.at("pd"), best_pd);
+  }
+  EXPECT_TRUE(found) << "threshold " << threshold << " is not a row of the ROC";
+}
+
+TEST_F(LaneCli, TuneNeedsExactlyOneRequirement) {
+  const std::string lane = write_lane();
+  const auto both = run_cli("tune " + lane + " --model " + lane + " --target-pd 0.9 --max-far 1");
+  EXPECT_NE(both.status, 0);
+  EXPECT_NE(both.output.find("exactly one of --target-pd and --max-far"), std::string::npos)
+      << both.output;
+}
+
+}  // namespace

@@ -1,0 +1,97 @@
+#include "lane_files.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+#include "deminer/dsp/core/error.hpp"
+#include "terminal.hpp"
+#include "text_file.hpp"
+
+namespace deminer::tools {
+namespace {
+
+std::uint64_t seed_number(std::string_view text, const std::string& list) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw ConfigError("--seeds " + list + ": '" + std::string(text) +
+                      "' is not a seed (a list of numbers and ranges, e.g. 1-20,31)");
+  }
+  return value;
+}
+
+// "1-3,7" -> 1, 2, 3, 7.
+std::vector<std::uint64_t> parse_seeds(const std::string& list) {
+  std::vector<std::uint64_t> seeds;
+  std::string_view rest = list;
+  while (!rest.empty()) {
+    const std::string_view item = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+    const auto dash = item.find('-');
+    const std::uint64_t first = seed_number(item.substr(0, dash), list);
+    const std::uint64_t last =
+        dash == std::string_view::npos ? first : seed_number(item.substr(dash + 1), list);
+    if (last < first || last - first >= 100000) {
+      throw ConfigError("--seeds " + list + ": range " + std::string(item) +
+                        " is empty or longer than 100000 lanes");
+    }
+    for (std::uint64_t s = first; s <= last; ++s) seeds.push_back(s);
+  }
+  return seeds;
+}
+
+}  // namespace
+
+void add_lane_options(CLI::App& command, LaneSelection& selection) {
+  command
+      .add_option("lanes", selection.files,
+                  "Lane files (JSON: length, width, soil, mines, clutter per mine, depths, seed; "
+                  "docs/lanes.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_option("--seeds", selection.seeds,
+                     "Run every lane file once per seed, e.g. 1-20 (default: the file's seed)");
+  command
+      .add_option("--radius", selection.radius_m,
+                  "Association radius (m): an object within it of a truth item is on that item")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+}
+
+std::vector<sim::lane::LaneConfig> read_lanes(const LaneSelection& selection) {
+  const std::vector<std::uint64_t> seeds =
+      selection.seeds.empty() ? std::vector<std::uint64_t>{} : parse_seeds(selection.seeds);
+  std::vector<sim::lane::LaneConfig> lanes;
+  for (const std::string& file : selection.files) {
+    const auto lane = sim::lane::lane_config_from_json(read_text_file(file, "lane file"), file);
+    if (seeds.empty()) lanes.push_back(lane);
+    for (const std::uint64_t seed : seeds) {
+      lanes.push_back(lane);
+      lanes.back().seed = seed;
+    }
+  }
+  return lanes;
+}
+
+sim::lane::LabelledObjects label_lanes_verbose(const std::vector<sim::lane::LaneConfig>& lanes,
+                                               double radius_m) {
+  std::size_t sweeps = 0;
+  for (const auto& lane : lanes) sweeps += sim::lane::lane_sweep_count(lane) + 1;
+  Progress progress("simulating and processing " + std::to_string(lanes.size()) + " lanes", sweeps);
+  const auto arena = sim::lane::label_lanes(
+      lanes, radius_m, [&](std::size_t done, std::size_t) { progress.update(done); });
+  std::map<dsp::ObjectClass, std::size_t> objects;
+  for (const auto label : arena.labels) ++objects[label];
+  std::size_t mines = 0;
+  for (const auto& t : arena.truth) mines += t.kind == sim::eval::TruthKind::mine ? 1 : 0;
+  std::printf(
+      "%zu lanes, %.1f m², %zu truth items (%zu mines): %zu objects (%zu on mines, %zu "
+      "on metal clutter, %zu on other clutter or nothing)\n",
+      lanes.size(), arena.area_m2, arena.truth.size(), mines, arena.objects.size(),
+      objects[dsp::ObjectClass::mine], objects[dsp::ObjectClass::metal_clutter],
+      objects[dsp::ObjectClass::nonmetal_clutter]);
+  return arena;
+}
+
+}  // namespace deminer::tools

@@ -1,0 +1,30 @@
+// The labelled lanes `deminer train` and `deminer tune` work on: lane files (sim/lane/lane.hpp's
+// JSON), each optionally repeated over a list of seeds, generated and run through the
+// dual-sensor chain with progress on the terminal.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "deminer/sim/lane/lane.hpp"
+#include "deminer/sim/lane/lane_evaluation.hpp"
+
+namespace deminer::tools {
+
+struct LaneSelection {
+  std::vector<std::string> files;
+  std::string seeds;  // "1-20,31": every lane file once per seed; empty: each file's own seed
+  double radius_m = 0.15;
+};
+
+void add_lane_options(CLI::App& command, LaneSelection& selection);
+
+// Throws ConfigError naming the file and JSON path, or the malformed seed list.
+[[nodiscard]] std::vector<sim::lane::LaneConfig> read_lanes(const LaneSelection& selection);
+
+// label_lanes with a progress bar; prints one line with what was found.
+[[nodiscard]] sim::lane::LabelledObjects label_lanes_verbose(
+    const std::vector<sim::lane::LaneConfig>& lanes, double radius_m);
+
+}  // namespace deminer::tools
