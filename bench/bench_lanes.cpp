@@ -35,21 +35,20 @@ std::vector<lane::LaneConfig> lanes(std::uint64_t first_seed, std::uint64_t coun
   return out;
 }
 
-const lane::DualSensorModel& trained_model() {
-  static const lane::DualSensorModel model =
+const lane::TrainedModel& trained_model() {
+  static const lane::TrainedModel model =
       lane::train_dual_sensor_model(lane::label_lanes(lanes(1, 8), radius_m), {});
   return model;
 }
 
-void BM_HeldOutArena(benchmark::State& state, lane::ScoreMethod method) {
-  const lane::DualSensorModel& model = trained_model();
+void BM_HeldOutArena(benchmark::State& state, deminer::dsp::DecisionMethod method) {
+  const deminer::dsp::ObjectDecision scorer(trained_model(), {});
   const auto held_out = lanes(101, 4);
   eval::DetectionStatistics at_limit;
   for (auto _ : state) {
     const auto arena = lane::label_lanes(held_out, radius_m);
-    const auto alarms = lane::alarms_of(arena.objects, [&](const deminer::dsp::FusedObject& o) {
-      return lane::object_score(model, method, o);
-    });
+    const auto alarms = lane::alarms_of(
+        arena.objects, [&](const deminer::dsp::FusedObject& o) { return scorer.score(method, o); });
     eval::EvaluationConfig config;
     config.radius_m = radius_m;
     config.area_m2 = arena.area_m2;
@@ -64,19 +63,19 @@ void BM_HeldOutArena(benchmark::State& state, lane::ScoreMethod method) {
   state.counters["mines"] = static_cast<double>(at_limit.counts.mines);
 }
 
-BENCHMARK_CAPTURE(BM_HeldOutArena, md, lane::ScoreMethod::md)
+BENCHMARK_CAPTURE(BM_HeldOutArena, md, deminer::dsp::DecisionMethod::md)
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
-BENCHMARK_CAPTURE(BM_HeldOutArena, gpr, lane::ScoreMethod::gpr)
+BENCHMARK_CAPTURE(BM_HeldOutArena, gpr, deminer::dsp::DecisionMethod::gpr)
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
-BENCHMARK_CAPTURE(BM_HeldOutArena, strength, lane::ScoreMethod::strength)
+BENCHMARK_CAPTURE(BM_HeldOutArena, strength, deminer::dsp::DecisionMethod::strength)
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
-BENCHMARK_CAPTURE(BM_HeldOutArena, score_fusion, lane::ScoreMethod::score_fusion)
+BENCHMARK_CAPTURE(BM_HeldOutArena, score_fusion, deminer::dsp::DecisionMethod::score_fusion)
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
-BENCHMARK_CAPTURE(BM_HeldOutArena, classifier, lane::ScoreMethod::classifier)
+BENCHMARK_CAPTURE(BM_HeldOutArena, classifier, deminer::dsp::DecisionMethod::classifier)
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 

@@ -1,5 +1,5 @@
-// The dual-sensor model on labelled objects: training separates what the features separate, each
-// way of deciding scores an object as documented, and the model's JSON gives the same scores.
+// The dual-sensor model on labelled objects: training separates what the features separate, and
+// the model's JSON gives the same scores (each way of deciding: tests/dsp/test_object_decision).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -14,6 +14,7 @@
 namespace {
 
 namespace lane = deminer::sim::lane;
+using deminer::dsp::DecisionMethod;
 using deminer::dsp::Detection;
 using deminer::dsp::FusedObject;
 using deminer::dsp::ObjectClass;
@@ -39,6 +40,10 @@ FusedObject object(double gpr_score, double md_score, float md_phase_deg) {
 
 // Mines: both sensors, moderate MD, phase near 30°; metal clutter: strong MD only, phase near
 // 70°; other: weak GPR only. Drawn with noise from a fixed seed.
+double score(const lane::TrainedModel& model, DecisionMethod method, const FusedObject& o) {
+  return deminer::dsp::ObjectDecision(model, {}).score(method, o);
+}
+
 lane::LabelledObjects arena(std::uint64_t seed, std::size_t per_class) {
   std::mt19937_64 random(seed);
   std::normal_distribution<double> noise(0.0, 1.0);
@@ -68,7 +73,7 @@ TEST(DualSensorModel, TrainedClassifierRanksMinesAboveEverythingElse) {
   double lowest_mine = 1.0;
   double highest_other = 0.0;
   for (std::size_t i = 0; i < test.objects.size(); ++i) {
-    const double p = lane::object_score(model, lane::ScoreMethod::classifier, test.objects[i]);
+    const double p = score(model, DecisionMethod::classifier, test.objects[i]);
     ASSERT_GE(p, 0.0);
     ASSERT_LE(p, 1.0);
     if (test.labels[i] == ObjectClass::mine) {
@@ -80,45 +85,20 @@ TEST(DualSensorModel, TrainedClassifierRanksMinesAboveEverythingElse) {
   EXPECT_GT(lowest_mine, highest_other);
 }
 
-TEST(DualSensorModel, EachMethodScoresAsDocumented) {
-  const auto model = lane::train_dual_sensor_model(arena(1, 40), {});
-  const FusedObject both = object(100.0, 10.0, 30.0f);
-  const FusedObject md_only = object(0, 1000.0, 70.0f);
-  EXPECT_DOUBLE_EQ(lane::object_score(model, lane::ScoreMethod::gpr, both), 2.0);
-  EXPECT_DOUBLE_EQ(lane::object_score(model, lane::ScoreMethod::md, both), 1.0);
-  EXPECT_DOUBLE_EQ(lane::object_score(model, lane::ScoreMethod::strength, both), 2.0);
-  EXPECT_TRUE(std::isnan(lane::object_score(model, lane::ScoreMethod::gpr, md_only)));
-  EXPECT_DOUBLE_EQ(lane::object_score(model, lane::ScoreMethod::strength, md_only), 3.0);
-  // Score fusion: the naive-Bayes log-odds rule, written out.
-  const auto logit = [](double p) { return std::log(p / (1 - p)); };
-  const double prior = model.mine_prior;
-  const double p_gpr = 1 / (1 + std::exp(-(model.gpr.a * 2.0 + model.gpr.b)));
-  const double p_md = 1 / (1 + std::exp(-(model.md.a * 1.0 + model.md.b)));
-  const double fused_logit = logit(prior) + logit(p_gpr) - logit(model.gpr.training_prior) +
-                             logit(p_md) - logit(model.md.training_prior);
-  EXPECT_NEAR(lane::object_score(model, lane::ScoreMethod::score_fusion, both),
-              1 / (1 + std::exp(-fused_logit)), 1e-5);
-  const double md_only_logit = logit(prior) +
-                               logit(1 / (1 + std::exp(-(model.md.a * 3.0 + model.md.b)))) -
-                               logit(model.md.training_prior);
-  EXPECT_NEAR(lane::object_score(model, lane::ScoreMethod::score_fusion, md_only),
-              1 / (1 + std::exp(-md_only_logit)), 1e-5);
-}
-
 TEST(DualSensorModel, JsonRoundTripGivesTheSameScores) {
   const auto model = lane::train_dual_sensor_model(arena(1, 30), {});
   const std::string text = lane::model_to_json(model);
   const auto read = lane::model_from_json(text, "model.json");
   EXPECT_EQ(lane::model_to_json(read), text);
   const auto test = arena(3, 10);
-  for (const auto method : lane::all_score_methods) {
+  for (const auto method : deminer::dsp::all_decision_methods) {
     for (const auto& o : test.objects) {
-      const double a = lane::object_score(model, method, o);
-      const double b = lane::object_score(read, method, o);
+      const double a = score(model, method, o);
+      const double b = score(read, method, o);
       if (std::isnan(a)) {
         EXPECT_TRUE(std::isnan(b));
       } else {
-        EXPECT_EQ(a, b) << lane::score_method_name(method);
+        EXPECT_EQ(a, b) << deminer::dsp::decision_method_name(method);
       }
     }
   }
@@ -140,14 +120,15 @@ TEST(DualSensorModel, BadModelFilesNameThePath) {
     t.replace(t.find(from), from.size(), to);
     return t;
   };
-  EXPECT_NE(error_of(replaced("\"mine_prior\"", "\"mine_priors\"")).find("model.json: /mine_prior"),
+  EXPECT_NE(error_of(replaced("\"mine_prior\"", "\"mine_priors\""))
+                .find("model.json: /model: mine_prior"),
             std::string::npos);
   EXPECT_NE(error_of(replaced("\"training_seeds\": [\n    1", "\"training_seeds\": [\n    -1"))
                 .find("/training_seeds/0"),
             std::string::npos);
-  EXPECT_NE(
-      error_of(replaced("\"class_names\"", "\"class_namez\"")).find("model.json: /classifier"),
-      std::string::npos);
+  EXPECT_NE(error_of(replaced("\"class_names\"", "\"class_namez\""))
+                .find("model.json: /model: classifier"),
+            std::string::npos);
   EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
 }
 

@@ -1,11 +1,14 @@
-// deminer train and deminer tune on small labelled lanes, as a user runs them: the model is
-// written, evaluation refuses the training seeds, and the tuned configuration holds the ROC's
-// operating point (the same threshold and statistics as its row in the ROC data).
+// deminer train, deminer tune and deminer replay on small labelled lanes, as a user runs them:
+// the model is written, evaluation refuses the training seeds, the tuned configuration holds the
+// ROC's operating point (the same threshold and statistics as its row in the ROC data), and
+// replaying the lanes with it gives that operating point again.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -55,7 +58,7 @@ std::vector<std::map<std::string, double>> read_csv(const std::string& file) {
   return rows;
 }
 
-TEST_F(LaneCli, TrainThenTuneOnOtherSeedsGivesTheOperatingPointOfTheRoc) {
+TEST_F(LaneCli, TrainTuneAndReplayAgreeOnTheOperatingPoint) {
   const std::string lane = write_lane();
   const auto trained = run_cli("train " + lane + " --seeds 1-4 -o " + path("model.json"));
   ASSERT_EQ(trained.status, 0) << trained.output;
@@ -74,12 +77,12 @@ TEST_F(LaneCli, TrainThenTuneOnOtherSeedsGivesTheOperatingPointOfTheRoc) {
     EXPECT_NE(tuned.output.find(method), std::string::npos) << tuned.output;
   }
   EXPECT_TRUE(std::filesystem::file_size(path("out/roc.png")) > 1000);
-  std::ifstream in(path("out/tuned.json"));
-  const Json config = Json::parse(in);
-  EXPECT_EQ(config.at("method"), "classifier");
-  EXPECT_EQ(config.at("evaluation_seeds"), (std::vector<int>{11, 12, 13, 14}));
-  const double threshold = config.at("threshold");
-  const Json& point = config.at("operating_point");
+  const Json config = Json::parse(std::ifstream(path("out/tuned.json")));
+  EXPECT_EQ(config.at("decision").at("method"), "classifier");
+  EXPECT_EQ(config.at("tuning").at("evaluation_seeds"), (std::vector<int>{11, 12, 13, 14}));
+  EXPECT_EQ(config.at("tuning").at("training_seeds"), (std::vector<int>{1, 2, 3, 4}));
+  const double threshold = config.at("decision").at("threshold");
+  const Json& point = config.at("tuning").at("operating_point");
   // The chosen row of the ROC: same threshold, same counts; the highest Pd within 3 /m².
   const auto rows = read_csv(path("out/roc-classifier.csv"));
   ASSERT_FALSE(rows.empty());
@@ -98,6 +101,60 @@ TEST_F(LaneCli, TrainThenTuneOnOtherSeedsGivesTheOperatingPointOfTheRoc) {
     EXPECT_EQ(row.at("pd"), best_pd);
   }
   EXPECT_TRUE(found) << "threshold " << threshold << " is not a row of the ROC";
+
+  // The round trip: the tuned file, loaded as the head loads it, decides the same lanes to the
+  // same Pd and false alarms.
+  const auto replayed = run_cli(
+      "replay " + lane + " --seeds 11-14 --config " + path("out/tuned.json") + " --json", false);
+  ASSERT_EQ(replayed.status, 0) << replayed.output;
+  const Json replay = Json::parse(replayed.output);
+  const Json& statistics = replay.at("statistics");
+  for (const char* key : {"pd", "mines", "mines_detected", "far_per_m2", "false_alarms",
+                          "clutter_rejection", "pd_interval", "far_interval"}) {
+    EXPECT_EQ(statistics.at(key), point.at(key)) << key;
+  }
+  EXPECT_EQ(replay.at("alarms").size(),
+            point.at("mines_detected").get<std::size_t>() +
+                point.at("false_alarms").get<std::size_t>() +
+                static_cast<std::size_t>(std::count_if(
+                    replay.at("alarms").begin(), replay.at("alarms").end(), [](const Json& a) {
+                      return a.at("on").get<std::string>().find("(duplicate)") != std::string::npos;
+                    })));
+  for (const Json& alarm : replay.at("alarms")) {
+    EXPECT_GE(alarm.at("score").get<double>(), threshold);
+  }
+}
+
+// The least FAR at which a ROC reaches Pd >= pd; infinity when it never does.
+double far_for_pd(const std::vector<std::map<std::string, double>>& roc, double pd) {
+  double least = std::numeric_limits<double>::infinity();
+  for (const auto& row : roc) {
+    if (row.at("pd") >= pd) least = std::min(least, row.at("far_per_m2"));
+  }
+  return least;
+}
+
+// The claim of dual-sensor fusion, on lanes the model never saw: at the Pd the classifier
+// reaches within 2 false alarms per m², the metal detector alone, the radar alone and a plain
+// energy threshold (the stronger sensor's score) each need more false alarms, or never get there.
+TEST_F(LaneCli, OnHeldOutLanesTheFusedClassifierNeedsFewerFalseAlarmsForTheSamePd) {
+  const std::string lane = path("lane.json");
+  std::ofstream(lane) << R"({"length_m": 4.0, "width_m": 1.0, "mine_count": 4,
+                             "clutter_per_mine": 10, "seed": 1,
+                             "soil": {"magnetic": "moderate", "moisture": "dry"}})";
+  ASSERT_EQ(run_cli("train " + lane + " --seeds 1-6 -o " + path("model.json")).status, 0);
+  const auto tuned = run_cli("tune " + lane + " --seeds 101-106 --model " + path("model.json") +
+                             " --max-far 2 --out-dir " + path("out"));
+  ASSERT_EQ(tuned.status, 0) << tuned.output;
+  const Json config = Json::parse(std::ifstream(path("out/tuned.json")));
+  const double pd = config.at("tuning").at("operating_point").at("pd");
+  ASSERT_GT(pd, 0.0) << tuned.output;
+  const double fused = far_for_pd(read_csv(path("out/roc-classifier.csv")), pd);
+  for (const char* alone : {"md", "gpr", "strength"}) {
+    EXPECT_LT(fused, far_for_pd(read_csv(path("out/roc-") + alone + ".csv"), pd))
+        << alone << " at Pd " << pd << "\n"
+        << tuned.output;
+  }
 }
 
 TEST_F(LaneCli, TuneNeedsExactlyOneRequirement) {

@@ -74,24 +74,43 @@ std::vector<sim::lane::LaneConfig> read_lanes(const LaneSelection& selection) {
   return lanes;
 }
 
-sim::lane::LabelledObjects label_lanes_verbose(const std::vector<sim::lane::LaneConfig>& lanes,
-                                               double radius_m) {
+sim::lane::LabelledObjects label_lanes_verbose(
+    const std::vector<sim::lane::LaneConfig>& lanes, double radius_m,
+    const std::optional<dsp::SensorFusion::Config>& fusion) {
   std::size_t sweeps = 0;
   for (const auto& lane : lanes) sweeps += sim::lane::lane_sweep_count(lane) + 1;
   Progress progress("simulating and processing " + std::to_string(lanes.size()) + " lanes", sweeps);
   const auto arena = sim::lane::label_lanes(
-      lanes, radius_m, [&](std::size_t done, std::size_t) { progress.update(done); });
+      lanes, radius_m, [&](std::size_t done, std::size_t) { progress.update(done); }, fusion);
   std::map<dsp::ObjectClass, std::size_t> objects;
   for (const auto label : arena.labels) ++objects[label];
   std::size_t mines = 0;
   for (const auto& t : arena.truth) mines += t.kind == sim::eval::TruthKind::mine ? 1 : 0;
-  std::printf(
-      "%zu lanes, %.1f m², %zu truth items (%zu mines): %zu objects (%zu on mines, %zu "
-      "on metal clutter, %zu on other clutter or nothing)\n",
-      lanes.size(), arena.area_m2, arena.truth.size(), mines, arena.objects.size(),
-      objects[dsp::ObjectClass::mine], objects[dsp::ObjectClass::metal_clutter],
-      objects[dsp::ObjectClass::nonmetal_clutter]);
+  std::fprintf(stderr,
+               "%zu lanes, %.1f m², %zu truth items (%zu mines): %zu objects (%zu on mines, %zu "
+               "on metal clutter, %zu on other clutter or nothing)\n",
+               lanes.size(), arena.area_m2, arena.truth.size(), mines, arena.objects.size(),
+               objects[dsp::ObjectClass::mine], objects[dsp::ObjectClass::metal_clutter],
+               objects[dsp::ObjectClass::nonmetal_clutter]);
   return arena;
+}
+
+std::string interval_text(const sim::eval::Interval& interval) {
+  char text[64];
+  std::snprintf(text, sizeof text, "[%.3f, %.3f]", interval.lower, interval.upper);
+  return text;
+}
+
+nlohmann::json statistics_json(const sim::eval::DetectionStatistics& s) {
+  return {{"pd", s.pd.estimate},
+          {"pd_interval", {s.pd.interval.lower, s.pd.interval.upper}},
+          {"pd_one_sided_lower", s.pd.one_sided_lower},
+          {"mines", s.counts.mines},
+          {"mines_detected", s.counts.mines_detected},
+          {"far_per_m2", s.far_per_m2.estimate},
+          {"far_interval", {s.far_per_m2.interval.lower, s.far_per_m2.interval.upper}},
+          {"false_alarms", s.counts.false_alarms},
+          {"clutter_rejection", s.clutter_rejection.estimate}};
 }
 
 }  // namespace deminer::tools

@@ -1,12 +1,16 @@
-// The labelled lanes `deminer train` and `deminer tune` work on: lane files (sim/lane/lane.hpp's
-// JSON), each optionally repeated over a list of seeds, generated and run through the
-// dual-sensor chain with progress on the terminal.
+// The labelled lanes `deminer train`, `deminer tune` and `deminer replay` work on: lane files
+// (sim/lane/lane.hpp's JSON), each optionally repeated over a list of seeds, generated and run
+// through the dual-sensor chain with progress on the terminal; and their statistics as text.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "deminer/dsp/detect/sensor_fusion.hpp"
+#include "deminer/sim/eval/detection_statistics.hpp"
 #include "deminer/sim/lane/lane.hpp"
 #include "deminer/sim/lane/lane_evaluation.hpp"
 
@@ -25,6 +29,14 @@ void add_lane_options(CLI::App& command, LaneSelection& selection);
 
 // label_lanes with a progress bar; prints one line with what was found.
 [[nodiscard]] sim::lane::LabelledObjects label_lanes_verbose(
-    const std::vector<sim::lane::LaneConfig>& lanes, double radius_m);
+    const std::vector<sim::lane::LaneConfig>& lanes, double radius_m,
+    const std::optional<dsp::SensorFusion::Config>& fusion = std::nullopt);
+
+// "[0.123, 0.456]"
+[[nodiscard]] std::string interval_text(const sim::eval::Interval& interval);
+
+// Pd, FAR and clutter rejection with their intervals and counts, as tune and replay print them in
+// JSON (and as tuned.json records the operating point).
+[[nodiscard]] nlohmann::json statistics_json(const sim::eval::DetectionStatistics& statistics);
 
 }  // namespace deminer::tools

@@ -21,6 +21,7 @@
 #include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "lane_replay.hpp"
 #include "md_replay.hpp"
 #include "open_options.hpp"
 #include "terminal.hpp"
@@ -44,7 +45,9 @@ struct ReplayOptions {
   std::optional<double> antenna_height_m;
   std::optional<double> antenna_offset_m;
   std::optional<double> trace_spacing_m;
-  double ground_grab_s = 0.0;  // metal-detector (VLF) recordings only
+  double ground_grab_s = 0.0;   // metal-detector (VLF) recordings only
+  std::string lane_seeds;       // lane files only
+  double lane_radius_m = 0.15;  // lane files only
 };
 
 // Files without positions or spacing (e.g. gprMax merged B-scans) are placed 1 cm apart, the
@@ -281,6 +284,13 @@ nlohmann::json to_json(const ReplayOptions& options, std::size_t trace_count,
 }
 
 int run(const ReplayOptions& options) {
+  if (is_lane_file(options.recording_path)) {
+    LaneReplayOptions lanes;
+    lanes.lanes = {{options.recording_path}, options.lane_seeds, options.lane_radius_m};
+    lanes.config_path = options.config_path;
+    lanes.json = options.json;
+    return replay_lanes(lanes);
+  }
   if (is_metal_detector_recording(options.recording_path)) {
     MdReplayOptions md;
     md.recording_path = options.recording_path;
@@ -407,7 +417,7 @@ Command add_replay_command(CLI::App& app) {
       "is scaled to the file's sample interval and antenna frequency.");
   sub->add_option("recording", options->recording_path,
                   "Recording: deminer (.dmr), GSSI (.dzt), Sensors & Software (.dt1), MALA "
-                  "(.rd3/.rd7), SEG-Y (.sgy) or gprMax (.out)")
+                  "(.rd3/.rd7), SEG-Y (.sgy) or gprMax (.out); or a lane file (.json)")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_option("--truth", options->truth_path,
@@ -419,7 +429,8 @@ Command add_replay_command(CLI::App& app) {
   sub->add_flag("--json", options->json, "Print the results as JSON instead of a table");
   sub->add_option("--config", options->config_path,
                   "Pipeline configuration (JSON: ordered stages and detector, see "
-                  "docs/pipeline-config.md); start from the output of --print-config")
+                  "docs/pipeline-config.md); start from the output of --print-config. For a "
+                  "lane file: the tuned.json of `deminer tune`")
       ->check(CLI::ExistingFile);
   sub->add_option("--background", options->background_path,
                   "Recording of empty ground (or air) whose mean trace is subtracted, for a "
@@ -455,10 +466,17 @@ Command add_replay_command(CLI::App& app) {
                   "(default 0: none; the chain's tracker learns it from the soil's changes)")
       ->default_val(0.0)
       ->check(CLI::Range(0.0, 60.0));
+  sub->add_option("--seeds", options->lane_seeds,
+                  "Lane file: run it once per seed, e.g. 101-120 (default: the file's seed)");
+  sub->add_option("--radius", options->lane_radius_m,
+                  "Lane file: association radius (m) of alarms to the truth")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
   sub->footer(
-      md_replay_help() +
+      md_replay_help() + "\n\n" + lane_replay_help() +
       "\n\nExample:\n  deminer replay scene.dmr --truth truth.json --picture bscan.png\n"
       "  deminer simulate --md --out md.dmr && deminer replay md.dmr --truth md.dmr.truth.json\n"
+      "  deminer replay docs/configs/lane.json --seeds 101-120 --config out/tune/tuned.json\n"
       "Exit status 0 on success, 1 on an unreadable recording or bad option.");
   add_open_options(*sub, options->open);
   return {sub, [options] { return run(*options); }};

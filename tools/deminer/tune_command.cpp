@@ -16,6 +16,8 @@
 
 #include "commands.hpp"
 #include "deminer/dsp/core/error.hpp"
+#include "deminer/dsp/detect/object_decision.hpp"
+#include "deminer/dsp/pipeline/dual_sensor_json.hpp"
 #include "deminer/sim/eval/roc.hpp"
 #include "deminer/sim/lane/lane_evaluation.hpp"
 #include "lane_files.hpp"
@@ -39,34 +41,14 @@ struct TuneOptions {
   std::string out_dir = "out/tune";
 };
 
-lane::ScoreMethod method_named(const std::string& name) {
-  for (const auto method : lane::all_score_methods) {
-    if (lane::score_method_name(method) == name) return method;
-  }
+dsp::DecisionMethod method_named(const std::string& name) {
+  if (const auto method = dsp::decision_method_named(name)) return *method;
   throw ConfigError("tune: --method " + name + " is not known");
 }
 
 eval::OperatingPoint choose(const TuneOptions& options, const eval::RocCurve& curve) {
   return options.target_pd ? eval::select_for_target_pd(curve, *options.target_pd)
                            : eval::select_for_max_far(curve, *options.max_far);
-}
-
-std::string interval_text(const eval::Interval& i) {
-  char text[64];
-  std::snprintf(text, sizeof text, "[%.3f, %.3f]", i.lower, i.upper);
-  return text;
-}
-
-json statistics_json(const eval::DetectionStatistics& s) {
-  return {{"pd", s.pd.estimate},
-          {"pd_interval", {s.pd.interval.lower, s.pd.interval.upper}},
-          {"pd_one_sided_lower", s.pd.one_sided_lower},
-          {"mines", s.counts.mines},
-          {"mines_detected", s.counts.mines_detected},
-          {"far_per_m2", s.far_per_m2.estimate},
-          {"far_interval", {s.far_per_m2.interval.lower, s.far_per_m2.interval.upper}},
-          {"false_alarms", s.counts.false_alarms},
-          {"clutter_rejection", s.clutter_rejection.estimate}};
 }
 
 // Pd of each value of a stratum key at the chosen threshold (FAR is the whole arena's).
@@ -93,7 +75,7 @@ int run(const TuneOptions& options) {
   if (options.target_pd.has_value() == options.max_far.has_value()) {
     throw ConfigError("tune: give exactly one of --target-pd and --max-far");
   }
-  const lane::DualSensorModel model =
+  const lane::TrainedModel model =
       lane::model_from_json(read_text_file(options.model_path, "model file"), options.model_path);
   const auto lanes = read_lanes(options.lanes);
   for (const auto& config : lanes) {
@@ -104,23 +86,24 @@ int run(const TuneOptions& options) {
                         "; evaluate on lanes of other seeds (--seeds) for honest figures");
     }
   }
-  const lane::ScoreMethod chosen_method = method_named(options.method);
-  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m);
+  const dsp::DecisionMethod chosen_method = method_named(options.method);
+  const dsp::SensorFusion::Config fusion = lane::default_chains(lanes.front()).fusion;
+  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m, fusion);
   eval::EvaluationConfig config;
   config.radius_m = options.lanes.radius_m;
   config.area_m2 = arena.area_m2;
   config.confidence = options.confidence;
   std::filesystem::create_directories(options.out_dir);
 
-  std::map<lane::ScoreMethod, eval::RocCurve> curves;
-  std::map<lane::ScoreMethod, std::vector<eval::Alarm>> alarms;
+  const dsp::ObjectDecision scorer(model, {});
+  std::map<dsp::DecisionMethod, eval::RocCurve> curves;
+  std::map<dsp::DecisionMethod, std::vector<eval::Alarm>> alarms;
   std::printf("%-13s %9s %14s %16s %9s %16s %9s\n", "method", "threshold", "Pd", "Pd 95% interval",
               "FAR /m²", "FAR interval", "clutter rej.");
-  for (const auto method : lane::all_score_methods) {
-    alarms[method] = lane::alarms_of(arena.objects, [&](const dsp::FusedObject& o) {
-      return lane::object_score(model, method, o);
-    });
-    const std::string name(lane::score_method_name(method));
+  for (const auto method : dsp::all_decision_methods) {
+    alarms[method] = lane::alarms_of(
+        arena.objects, [&](const dsp::FusedObject& o) { return scorer.score(method, o); });
+    const std::string name(dsp::decision_method_name(method));
     if (alarms[method].empty()) {
       std::printf("%-13s raises no alarm on these lanes\n", name.c_str());
       continue;
@@ -146,7 +129,7 @@ int run(const TuneOptions& options) {
 
   std::vector<RocLine> lines;
   for (const auto& [method, curve] : curves) {
-    lines.push_back({std::string(lane::score_method_name(method)), &curve});
+    lines.push_back({std::string(dsp::decision_method_name(method)), &curve});
   }
   const auto& s = chosen.point.statistics;
   const auto picture = std::filesystem::path(options.out_dir) / "roc.png";
@@ -155,18 +138,20 @@ int run(const TuneOptions& options) {
                     std::to_string(static_cast<int>(arena.area_m2)) + " m²)",
                 picture);
 
-  json evaluation_seeds = json::array();
-  for (const auto seed : arena.seeds) evaluation_seeds.push_back(seed);
-  const json tuned = {
-      {"model", json::parse(lane::model_to_json(model))},
-      {"method", options.method},
-      {"threshold", chosen.point.threshold},
+  // The configuration the dual-sensor head loads (dsp/pipeline/dual_sensor_json.hpp), with how
+  // its threshold was chosen under "tuning".
+  const dsp::DualSensorConfig chosen_config{
+      fusion, dsp::ObjectDecision(model, {chosen_method, chosen.point.threshold})};
+  json tuned = json::parse(dsp::dual_sensor_config_to_json(chosen_config));
+  tuned["tuning"] = {
       {"requirement", options.target_pd ? json{{"target_pd", *options.target_pd}}
                                         : json{{"max_far_per_m2", *options.max_far}}},
       {"meets_requirement", chosen.meets_requirement},
       {"operating_point", statistics_json(s)},
-      {"evaluation_seeds", evaluation_seeds},
+      {"training_seeds", model.training_seeds},
+      {"evaluation_seeds", arena.seeds},
       {"association_radius_m", config.radius_m},
+      {"confidence", options.confidence},
   };
   const auto tuned_path = std::filesystem::path(options.out_dir) / "tuned.json";
   write_text_file(tuned_path.string(), tuned.dump(2) + "\n");
