@@ -1,15 +1,21 @@
-// The dual-sensor chain on simulated lanes: every detection ends up in exactly one object, shallow
-// items are found by the sensor that can see them, bare ground raises nothing, and the objects
-// score against the truth through the evaluation library.
+// The dual-sensor chain on simulated lanes: the streaming pipeline forms the objects of the batch
+// reference without allocating, every detection ends up in exactly one object, shallow items are
+// found by the sensor that can see them, bare ground raises nothing, and the objects score
+// against the truth through the evaluation library.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
+#include "allocation_counter.hpp"
+#include "deminer/dsp/pipeline/dual_sensor_pipeline.hpp"
 #include "deminer/sim/eval/detection_statistics.hpp"
+#include "deminer/sim/gpr/scene.hpp"
 #include "deminer/sim/lane/lane_detection.hpp"
+#include "deminer/sim/md/md_scene.hpp"
 
 namespace {
 
@@ -51,6 +57,107 @@ TEST(LaneDetection, EveryDetectionLandsInOneObjectInsideTheLane) {
   }
   std::printf("lane seed 11: %zu objects, %zu truth, %zu GPR and %zu MD detections\n",
               found.objects.size(), scene.truth.objects.size(), found.gpr.size(), found.md.size());
+}
+
+// The reference: the lane's inputs in batch, the way the objects are defined. Each sweep's
+// B-scan through a fresh GPR chain, its detections placed at the head's y where it passed the
+// apex; the whole metal-detector recording through the VLF chain; every detection sorted by
+// advance and fused, closing behind each one.
+std::vector<FusedObject> batch_objects(const lane::Lane& scene,
+                                       const deminer::dsp::DualSensorPipeline::Config& chains) {
+  using deminer::dsp::Detection;
+  std::vector<Detection> all;
+  std::array<Detection, 64> out{};
+  for (std::size_t k = 0; k < scene.sweeps.size(); ++k) {
+    const auto sweep =
+        deminer::sim::simulate_gpr_scene(lane::lane_gpr_sweep_scene(scene.config, scene.truth, k));
+    deminer::dsp::GprPipeline gpr(chains.gpr);
+    std::vector<Detection> found;
+    for (const auto& trace : sweep.traces) {
+      const std::size_t n = gpr.process(trace.view(), out);
+      found.insert(found.end(), out.begin(), out.begin() + static_cast<long>(n));
+    }
+    const std::size_t n = gpr.flush(out);
+    found.insert(found.end(), out.begin(), out.begin() + static_cast<long>(n));
+    for (Detection& d : found) d.advance_m = lane::lane_head_y_m(scene.config, k, d.position_m);
+    all.insert(all.end(), found.begin(), found.end());
+  }
+  const auto md =
+      deminer::sim::md::simulate_md_scene(lane::lane_md_scene(scene.config, scene.truth));
+  deminer::dsp::VlfPipeline vlf(chains.md);
+  for (const auto& block : md.vlf_blocks) {
+    const std::size_t n = vlf.process(block.view(), out).detections;
+    all.insert(all.end(), out.begin(), out.begin() + static_cast<long>(n));
+  }
+  const std::size_t n = vlf.flush(out);
+  all.insert(all.end(), out.begin(), out.begin() + static_cast<long>(n));
+  std::stable_sort(all.begin(), all.end(), [](const Detection& a, const Detection& b) {
+    return a.advance_m < b.advance_m;
+  });
+  deminer::dsp::SensorFusion fusion(chains.fusion);
+  std::vector<FusedObject> objects;
+  std::vector<FusedObject> closed(chains.fusion.capacity);
+  for (const Detection& d : all) {
+    fusion.add(d);
+    const std::size_t c = fusion.close_behind(d.advance_m, closed);
+    objects.insert(objects.end(), closed.begin(), closed.begin() + static_cast<long>(c));
+  }
+  for (std::size_t c = fusion.close_all(closed); c > 0; c = fusion.close_all(closed)) {
+    objects.insert(objects.end(), closed.begin(), closed.begin() + static_cast<long>(c));
+  }
+  return objects;
+}
+
+TEST(LaneDetection, TheStreamingPipelineFormsTheObjectsOfTheBatchReference) {
+  lane::LaneConfig config = small_lane(3, 3.0, 5);
+  config.length_m = 2.0;
+  config.min_spacing_m = 0.2;
+  const lane::Lane scene = lane::generate_lane(config);
+  const auto chains = lane::default_chains(scene.config);
+  const auto streamed = lane::detect_lane(scene, chains).objects;
+  auto reference = batch_objects(scene, chains);
+  ASSERT_EQ(streamed.size(), reference.size());
+  ASSERT_GE(streamed.size(), 5u);
+  const auto seen_by_both = std::count_if(streamed.begin(), streamed.end(), [](const auto& o) {
+    return o.seen_by(Sensor::gpr) && o.seen_by(Sensor::metal_detector);
+  });
+  EXPECT_GE(seen_by_both, 1);
+  // Objects close in another order (the stream closes behind the head, the batch behind each
+  // detection): match each to the reference object at the same place.
+  for (const FusedObject& o : streamed) {
+    const auto same = std::find_if(reference.begin(), reference.end(), [&](const FusedObject& r) {
+      return std::hypot(r.position_m - o.position_m, r.advance_m - o.advance_m) < 0.005;
+    });
+    ASSERT_NE(same, reference.end())
+        << "no reference object at x " << o.position_m << ", y " << o.advance_m;
+    EXPECT_EQ(same->hits, o.hits);
+    for (std::size_t s = 0; s < 2; ++s) {
+      EXPECT_EQ(same->strongest[s].score, o.strongest[s].score);
+      EXPECT_NEAR(same->strongest[s].advance_m, o.strongest[s].advance_m, 1e-3);
+    }
+    reference.erase(same);
+  }
+}
+
+TEST(LaneDetection, TheStreamingPipelineAllocatesNothing) {
+  const lane::Lane scene = lane::generate_lane(small_lane(2, 2.0, 5));
+  const auto chains = lane::default_chains(scene.config);
+  deminer::dsp::DualSensorPipeline pipeline(chains);
+  const auto sweep =
+      deminer::sim::simulate_gpr_scene(lane::lane_gpr_sweep_scene(scene.config, scene.truth, 0));
+  const auto md =
+      deminer::sim::md::simulate_md_scene(lane::lane_md_scene(scene.config, scene.truth));
+  std::vector<FusedObject> out(chains.fusion.capacity);
+  std::size_t objects = 0;
+  deminer::test::AllocationCounter counter;
+  for (const auto& trace : sweep.traces) {
+    objects += pipeline.process_trace(trace.view(), 0.01, out);
+  }
+  objects += pipeline.end_sweep(out);
+  for (const auto& block : md.vlf_blocks) objects += pipeline.process_block(block.view(), out);
+  for (std::size_t n = pipeline.flush(out); n > 0; n = pipeline.flush(out)) objects += n;
+  EXPECT_EQ(counter.count(), 0u);
+  EXPECT_GT(objects, 0u);
 }
 
 TEST(LaneDetection, AnAntiTankMineIsFoundByBothSensorsAsOneObjectAtItsPlace) {

@@ -77,12 +77,20 @@ TEST_F(LaneCli, TrainTuneAndReplayAgreeOnTheOperatingPoint) {
     EXPECT_NE(tuned.output.find(method), std::string::npos) << tuned.output;
   }
   EXPECT_TRUE(std::filesystem::file_size(path("out/roc.png")) > 1000);
+  // The strata (type × depth band × soil) partition the mines: their ROCs count each mine once.
+  EXPECT_TRUE(std::filesystem::file_size(path("out/roc-classifier-by-stratum.png")) > 1000);
+  std::size_t stratum_mines = 0;
+  for (const auto& file :
+       std::filesystem::directory_iterator(path("out/roc-classifier-by-stratum"))) {
+    stratum_mines += static_cast<std::size_t>(read_csv(file.path().string()).at(0).at("mines"));
+  }
   const Json config = Json::parse(std::ifstream(path("out/tuned.json")));
   EXPECT_EQ(config.at("decision").at("method"), "classifier");
   EXPECT_EQ(config.at("tuning").at("evaluation_seeds"), (std::vector<int>{11, 12, 13, 14}));
   EXPECT_EQ(config.at("tuning").at("training_seeds"), (std::vector<int>{1, 2, 3, 4}));
   const double threshold = config.at("decision").at("threshold");
   const Json& point = config.at("tuning").at("operating_point");
+  EXPECT_EQ(stratum_mines, point.at("mines").get<std::size_t>());
   // The chosen row of the ROC: same threshold, same counts; the highest Pd within 3 /m².
   const auto rows = read_csv(path("out/roc-classifier.csv"));
   ASSERT_FALSE(rows.empty());

@@ -3,6 +3,7 @@
 // the classifier), pick the operating point for a Pd target or a false-alarm limit, and write
 // the ROC data, its picture and the tuned configuration.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -71,6 +72,58 @@ void print_strata(const std::vector<eval::Alarm>& alarms,
   }
 }
 
+// A file name made of a stratum's values: "ap_mine 0-5 cm moderate/dry" -> "ap_mine_0-5cm_...".
+std::string file_name_of(const std::string& text) {
+  std::string name;
+  for (const char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') {
+      name += c;
+    } else if (c == '/' || (c == ' ' && !name.empty() && name.back() != '_')) {
+      name += '_';
+    }
+  }
+  return name;
+}
+
+// The ROC of every mine stratum (type × depth band × soil) at the chosen method's scores: Pd over
+// that stratum's mines, FAR over the whole arena. One CSV per stratum in
+// roc-<method>-by-stratum/ and one picture, roc-<method>-by-stratum.png.
+void write_stratum_rocs(const std::vector<eval::Alarm>& alarms,
+                        const std::vector<eval::TruthObject>& truth, eval::EvaluationConfig config,
+                        const TuneOptions& options) {
+  std::map<std::string, eval::StratumSelector> strata;
+  for (const auto& t : truth) {
+    if (t.kind != eval::TruthKind::mine) continue;
+    eval::StratumSelector selector;
+    std::string name;
+    for (const char* key : {"type", "depth_band", "soil"}) {
+      selector[key] = t.strata.at(key);
+      name += (name.empty() ? "" : " ") + t.strata.at(key);
+    }
+    strata.emplace(name, std::move(selector));
+  }
+  const std::filesystem::path base =
+      std::filesystem::path(options.out_dir) / ("roc-" + options.method + "-by-stratum");
+  std::filesystem::create_directories(base);
+  std::vector<eval::RocCurve> curves;
+  curves.reserve(strata.size());
+  std::vector<RocLine> lines;
+  for (const auto& [name, selector] : strata) {
+    config.mine_stratum = selector;
+    curves.push_back(eval::roc_curve(alarms, truth, config));
+    eval::write_roc_csv(base / (file_name_of(name) + ".csv"), curves.back());
+    lines.push_back({name + " (" +
+                         std::to_string(curves.back().points.front().statistics.counts.mines) +
+                         " mines)",
+                     &curves.back()});
+  }
+  const std::filesystem::path picture = base.string() + ".png";
+  write_roc_png(lines, std::nullopt, options.method + ": ROC per mine type, depth and soil",
+                picture);
+  std::printf("ROC per stratum: %zu strata in %s, picture %s\n", strata.size(),
+              base.string().c_str(), picture.string().c_str());
+}
+
 int run(const TuneOptions& options) {
   if (options.target_pd.has_value() == options.max_far.has_value()) {
     throw ConfigError("tune: give exactly one of --target-pd and --max-far");
@@ -126,6 +179,7 @@ int run(const TuneOptions& options) {
   for (const char* key : {"type", "depth_band", "soil"}) {
     print_strata(alarms.at(chosen_method), arena.truth, config, chosen.point.threshold, key);
   }
+  write_stratum_rocs(alarms.at(chosen_method), arena.truth, config, options);
 
   std::vector<RocLine> lines;
   for (const auto& [method, curve] : curves) {
@@ -133,7 +187,8 @@ int run(const TuneOptions& options) {
   }
   const auto& s = chosen.point.statistics;
   const auto picture = std::filesystem::path(options.out_dir) / "roc.png";
-  write_roc_png(lines, {s.far_per_m2.estimate, s.pd.estimate, options.method + " operating point"},
+  write_roc_png(lines,
+                RocMark{s.far_per_m2.estimate, s.pd.estimate, options.method + " operating point"},
                 "ROC on " + std::to_string(lanes.size()) + " held-out lanes (" +
                     std::to_string(static_cast<int>(arena.area_m2)) + " m²)",
                 picture);
@@ -172,8 +227,9 @@ Command add_tune_command(CLI::App& app) {
       "classifier), sweeps the threshold (ROC: Pd with its Clopper-Pearson interval, false "
       "alarms per m² with a Poisson interval, clutter rejection), and chooses the operating "
       "point: with --target-pd the lowest FAR whose one-sided Pd lower bound reaches the "
-      "target, with --max-far the highest Pd within the limit. Writes roc-<method>.csv, roc.png "
-      "and tuned.json to --out-dir.");
+      "target, with --max-far the highest Pd within the limit. Writes roc-<method>.csv, roc.png, "
+      "the chosen method's ROC per mine type x depth band x soil (roc-<method>-by-stratum/ and "
+      ".png) and tuned.json (the configuration `deminer replay` loads) to --out-dir.");
   add_lane_options(*sub, options->lanes);
   sub->add_option("--model", options->model_path, "Model from `deminer train`")
       ->required()

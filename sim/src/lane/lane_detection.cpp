@@ -7,56 +7,19 @@
 #include <string>
 #include <utility>
 
+#include "deminer/dsp/pipeline/dual_sensor_pipeline.hpp"
 #include "deminer/sim/gpr/scene.hpp"
 #include "deminer/sim/md/md_scene.hpp"
 #include "deminer/sim/md/vlf_chain_config.hpp"
 
 namespace deminer::sim::lane {
-namespace {
 
-// Room for the detections of one call; a call that reports more drops them (counted by the
-// pipeline), which a lane's few objects per sweep never approach.
-constexpr std::size_t detections_per_call = 64;
-
-void append(std::vector<dsp::Detection>& to, std::span<const dsp::Detection> found) {
-  to.insert(to.end(), found.begin(), found.end());
-}
-
-std::vector<dsp::Detection> detect_sweep(const LaneConfig& config, const LaneTruth& truth,
-                                         std::size_t k, const dsp::GprPipeline::Config& chain) {
-  const SimulatedScene scene = simulate_gpr_scene(lane_gpr_sweep_scene(config, truth, k));
-  dsp::GprPipeline pipeline(chain);
-  std::vector<dsp::Detection> found;
-  std::array<dsp::Detection, detections_per_call> out{};
-  for (const dsp::Trace& trace : scene.traces) {
-    append(found, std::span(out).first(pipeline.process(trace.view(), out)));
-  }
-  append(found, std::span(out).first(pipeline.flush(out)));
-  for (dsp::Detection& d : found) d.advance_m = lane_head_y_m(config, k, d.position_m);
-  return found;
-}
-
-std::vector<dsp::Detection> detect_md(const md::MdScene& scene,
-                                      const dsp::VlfPipeline::Config& chain) {
-  std::vector<dsp::Detection> found;
-  if (scene.vlf_blocks.empty()) return found;
-  dsp::VlfPipeline pipeline(chain);
-  std::array<dsp::Detection, detections_per_call> out{};
-  for (const auto& block : scene.vlf_blocks) {
-    append(found, std::span(out).first(pipeline.process(block.view(), out).detections));
-  }
-  append(found, std::span(out).first(pipeline.flush(out)));
-  return found;
-}
-
-}  // namespace
-
-DualSensorChains default_chains(const LaneConfig& config) {
+dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config) {
   if (config.md.detector != md::MdSceneConfig::Detector::vlf) {
     throw std::invalid_argument(
         "lane: the dual-sensor chain takes a VLF metal detector (md/detector)");
   }
-  DualSensorChains chains;
+  dsp::DualSensorPipeline::Config chains;
   const GprSceneConfig& radar = config.gpr;
   chains.gpr =
       dsp::GprPipeline::default_config_for(radar.centre_hz, radar.dt_s, radar.samples_per_trace);
@@ -82,37 +45,47 @@ DualSensorChains default_chains(const LaneConfig& config) {
   return chains;
 }
 
-LaneDetections detect_lane(const Lane& lane, const DualSensorChains& chains,
+LaneDetections detect_lane(const Lane& lane, const dsp::DualSensorPipeline::Config& chains,
                            const LaneProgress& progress) {
+  dsp::DualSensorPipeline pipeline({chains.gpr, chains.md, chains.fusion});
   LaneDetections result;
+  std::vector<dsp::FusedObject> closed(chains.fusion.capacity);
+  const auto keep = [&](std::size_t objects) {
+    result.objects.insert(result.objects.end(), closed.begin(),
+                          closed.begin() + static_cast<long>(objects));
+    for (const dsp::Detection& d : pipeline.last_detections()) {
+      (d.sensor == dsp::Sensor::gpr ? result.gpr : result.md).push_back(d);
+    }
+  };
+  // The metal detector's recording of the whole lane is small; the radar's is rendered sweep by
+  // sweep. The head delivers a sweep's traces and its blocks together; here each sweep's GPR
+  // traces come first, then the blocks of the same stretch of the sweep line.
+  const md::MdScene md = md::simulate_md_scene(lane_md_scene(lane.config, lane.truth));
+  std::size_t next_block = 0;
   const std::size_t sweeps = lane.sweeps.size();
   for (std::size_t k = 0; k < sweeps; ++k) {
-    append(result.gpr, detect_sweep(lane.config, lane.truth, k, chains.gpr));
+    const SimulatedScene scene =
+        simulate_gpr_scene(lane_gpr_sweep_scene(lane.config, lane.truth, k));
+    for (const dsp::Trace& trace : scene.traces) {
+      const double advance = lane_head_y_m(lane.config, k, trace.header.position_m);
+      keep(pipeline.process_trace(trace.view(), advance, closed));
+    }
+    keep(pipeline.end_sweep(closed));
+    for (; next_block < md.vlf_blocks.size() &&
+           md.vlf_blocks[next_block].header.advance_m < lane.sweeps[k].y_end_m;
+         ++next_block) {
+      keep(pipeline.process_block(md.vlf_blocks[next_block].view(), closed));
+    }
     if (progress) progress(k + 1, sweeps + 1);
   }
-  result.md = detect_md(md::simulate_md_scene(lane_md_scene(lane.config, lane.truth)), chains.md);
+  for (; next_block < md.vlf_blocks.size(); ++next_block) {
+    keep(pipeline.process_block(md.vlf_blocks[next_block].view(), closed));
+  }
+  for (std::size_t n = pipeline.flush(closed);; n = pipeline.flush(closed)) {
+    keep(n);
+    if (n == 0) break;
+  }
   if (progress) progress(sweeps + 1, sweeps + 1);
-
-  // Both sensors' detections in order of advance, as the head would deliver them, closing the
-  // objects the sweep line leaves behind.
-  std::vector<dsp::Detection> all = result.gpr;
-  append(all, result.md);
-  std::stable_sort(all.begin(), all.end(), [](const dsp::Detection& a, const dsp::Detection& b) {
-    return a.advance_m < b.advance_m;
-  });
-  dsp::SensorFusion fusion(chains.fusion);
-  std::vector<dsp::FusedObject> closed(chains.fusion.capacity);
-  for (const dsp::Detection& d : all) {
-    fusion.add(d);
-    const std::size_t n = fusion.close_behind(d.advance_m, closed);
-    result.objects.insert(result.objects.end(), closed.begin(),
-                          closed.begin() + static_cast<long>(n));
-  }
-  std::size_t n = 0;
-  while ((n = fusion.close_all(closed)) > 0) {
-    result.objects.insert(result.objects.end(), closed.begin(),
-                          closed.begin() + static_cast<long>(n));
-  }
   return result;
 }
 

@@ -61,7 +61,7 @@ LabelledObjects label_lanes(std::span<const LaneConfig> lanes, double radius_m,
   double y0 = 0.0;
   for (const LaneConfig& config : lanes) {
     const Lane lane = generate_lane(config);
-    DualSensorChains chains = default_chains(config);
+    dsp::DualSensorPipeline::Config chains = default_chains(config);
     if (fusion) chains.fusion = *fusion;
     const LaneDetections found = detect_lane(lane, chains, [&](std::size_t done, std::size_t) {
       if (progress) progress(done_before + done, total);

@@ -1,15 +1,16 @@
-// The dual-sensor chain on a simulated lane: each sweep's GPR B-scan through the GPR pipeline,
-// the whole metal-detector recording through the VLF pipeline, and both sensors' detections
-// fused into one object per item (dsp/detect/sensor_fusion.hpp), ready for classification and
-// scoring against the lane's truth.
+// The dual-sensor chain on a simulated lane: the radar's sweeps and the metal detector's blocks
+// through dsp::DualSensorPipeline (both chains, then one object per item), ready for
+// classification and scoring against the lane's truth.
 //
 // Why: training the classifier and tuning thresholds need the objects the firmware would form on
-// labelled ground; this runs the same dsp blocks the handheld runs, in the same order of
-// advance, on data rendered sweep by sweep (a 20 m lane is too big to render at once).
-// Positions: GPR detections get position_m = x of the apex (the B-scan runs across the lane) and
-// advance_m = the sweep line's y where the head passed the apex (lane_head_y_m); VLF detections
-// carry the block's position and advance (md_frame.hpp). Each sweep's B-scan is processed
-// with a fresh GPR pipeline in ascending x (the simulator's order; the head records inbound
+// labelled ground: the lane is fed through dsp::DualSensorPipeline, the block the handheld runs,
+// input by input: each sweep's GPR traces (rendered sweep by sweep: a 20 m lane is too big to
+// render at once) at the head's advance where it took them, end_sweep() at the reversal, then
+// the metal detector's blocks of that stretch of the lane.
+// Positions: a GPR detection lies at its apex x across the lane and, along it, at the head's y
+// where it passed the apex (lane_head_y_m); a VLF detection carries its block's position and
+// advance (md_frame.hpp).
+// Each sweep's B-scan is fed in ascending x (the simulator's order; the head records inbound
 // sweeps the other way round, which the streaming chain does not care about).
 // Units: metres. Workstation code: allocates and throws.
 #pragma once
@@ -21,23 +22,16 @@
 
 #include "deminer/dsp/core/detection.hpp"
 #include "deminer/dsp/detect/sensor_fusion.hpp"
-#include "deminer/dsp/pipeline/gpr_pipeline.hpp"
-#include "deminer/dsp/pipeline/vlf_pipeline.hpp"
+#include "deminer/dsp/pipeline/dual_sensor_pipeline.hpp"
 #include "deminer/sim/eval/detection_statistics.hpp"
 #include "deminer/sim/lane/lane.hpp"
 
 namespace deminer::sim::lane {
 
-struct DualSensorChains {
-  dsp::GprPipeline::Config gpr;
-  dsp::VlfPipeline::Config md;
-  dsp::SensorFusion::Config fusion;
-};
-
 // GprPipeline::default_config_for the lane's radar with the lane's antenna geometry and soil
 // permittivity; the VLF chain for the lane's detector head (md/vlf_chain_config.hpp); fusion
 // within 15 cm, closed 40 cm behind the sweep line. Throws std::invalid_argument for a PI lane.
-[[nodiscard]] DualSensorChains default_chains(const LaneConfig& config);
+[[nodiscard]] dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config);
 
 struct LaneDetections {
   std::vector<dsp::Detection> gpr;        // every GPR detection, sweep by sweep
@@ -45,11 +39,12 @@ struct LaneDetections {
   std::vector<dsp::FusedObject> objects;  // one per item, as SensorFusion closes them
 };
 
-// Called after each rendered sweep (done of total) and once more after the metal detector.
+// Called after each sweep (done of total) and once more at the end of the lane.
 using LaneProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 // Renders and processes the whole lane.
-[[nodiscard]] LaneDetections detect_lane(const Lane& lane, const DualSensorChains& chains,
+[[nodiscard]] LaneDetections detect_lane(const Lane& lane,
+                                         const dsp::DualSensorPipeline::Config& chains,
                                          const LaneProgress& progress = {});
 
 // The lane's truth as the evaluation sees it: mines, and clutter of both kinds, with the strata
