@@ -35,9 +35,12 @@ std::vector<lane::LaneConfig> lanes(std::uint64_t first_seed, std::uint64_t coun
   return out;
 }
 
+// Every lane has the same radar, detector and soil: one head.
+deminer::dsp::DualSensorPipeline::Config chains() { return lane::default_chains(lanes(1, 1)[0]); }
+
 const lane::TrainedModel& trained_model() {
   static const lane::TrainedModel model =
-      lane::train_dual_sensor_model(lane::label_lanes(lanes(1, 8), radius_m), {});
+      lane::train_dual_sensor_model(lane::label_lanes(lanes(1, 8), radius_m, chains()), {});
   return model;
 }
 
@@ -46,7 +49,7 @@ void BM_HeldOutArena(benchmark::State& state, deminer::dsp::DecisionMethod metho
   const auto held_out = lanes(101, 4);
   eval::DetectionStatistics at_limit;
   for (auto _ : state) {
-    const auto arena = lane::label_lanes(held_out, radius_m);
+    const auto arena = lane::label_lanes(held_out, radius_m, chains());
     const auto alarms = lane::alarms_of(
         arena.objects, [&](const deminer::dsp::FusedObject& o) { return scorer.score(method, o); });
     eval::EvaluationConfig config;

@@ -8,6 +8,8 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/dual_sensor_json.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
+#include "deminer/dsp/pipeline/vlf_pipeline_json.hpp"
 
 namespace {
 
@@ -29,9 +31,14 @@ DualSensorConfig config() {
   m.weights(0, 3) = -1.0 / 3.0;
   m.weights(1, 1) = 2.5;
   m.bias = Eigen::Vector2d(0.125, -0.125);
-  return {{0.12, 0.35, 32},
-          ObjectDecision({LinearClassifier(m), {1.25, -2.0, 0.2}, {0.75, -1.0, 0.1}, 0.03},
-                         {DecisionMethod::score_fusion, 0.0625})};
+  deminer::dsp::DualSensorPipeline::Config chains;
+  chains.gpr = deminer::dsp::GprPipeline::default_config_for(1.5e9, 5e-11, 256);
+  chains.md.demodulator.tone_count = 2;
+  chains.md.demodulator.tone_hz[1] = 20000.0;
+  chains.fusion = {0.12, 0.35, 32};
+  chains.traces_per_sweep = 512;
+  return {chains, ObjectDecision({LinearClassifier(m), {1.25, -2.0, 0.2}, {0.75, -1.0, 0.1}, 0.03},
+                                 {DecisionMethod::score_fusion, 0.0625})};
 }
 
 std::string error_of(const std::string& text) {
@@ -54,9 +61,17 @@ TEST(DualSensorJson, ConfigReadsBackToTheSameDecisions) {
   const std::string text = deminer::dsp::dual_sensor_config_to_json(original);
   const DualSensorConfig read = deminer::dsp::dual_sensor_config_from_json(text, "tuned.json");
   EXPECT_EQ(deminer::dsp::dual_sensor_config_to_json(read), text);
-  EXPECT_EQ(read.fusion.association_radius_m, 0.12);
-  EXPECT_EQ(read.fusion.settle_distance_m, 0.35);
-  EXPECT_EQ(read.fusion.capacity, 32u);
+  EXPECT_EQ(read.pipeline.gpr.samples_per_trace, 256u);
+  EXPECT_EQ(deminer::dsp::to_json(read.pipeline.gpr), deminer::dsp::to_json(original.pipeline.gpr));
+  EXPECT_EQ(read.pipeline.md.demodulator.tone_count, 2u);
+  EXPECT_EQ(read.pipeline.md.demodulator.tone_hz[1], 20000.0);
+  EXPECT_EQ(deminer::dsp::to_json(read.pipeline.md), deminer::dsp::to_json(original.pipeline.md));
+  EXPECT_EQ(read.pipeline.fusion.association_radius_m, 0.12);
+  EXPECT_EQ(read.pipeline.fusion.settle_distance_m, 0.35);
+  EXPECT_EQ(read.pipeline.fusion.capacity, 32u);
+  EXPECT_EQ(read.pipeline.traces_per_sweep, 512u);
+  EXPECT_EQ(deminer::dsp::dual_sensor_chains_to_json(read.pipeline),
+            deminer::dsp::dual_sensor_chains_to_json(original.pipeline));
   EXPECT_EQ(read.decision.config().method, DecisionMethod::score_fusion);
   EXPECT_EQ(read.decision.config().threshold, 0.0625);
   FusedObject o;
@@ -90,7 +105,19 @@ TEST(DualSensorJson, DamageIsNamedWithItsPath) {
   const std::string text = deminer::dsp::dual_sensor_config_to_json(config());
   EXPECT_NE(error_of("{\"fusion\": {}").find("tuned.json: not valid JSON at byte"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"fusion": {}})").find("tuned.json: decision: missing"), std::string::npos);
+  EXPECT_NE(error_of(R"({"fusion": {}})").find("tuned.json: gpr_pipeline: missing"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"decision\"", "\"tuning\"")).find("decision: missing"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"samples_per_trace\": 256", "\"samples_per_trace\": -3"))
+                .find("tuned.json: gpr_pipeline: samples_per_trace: expected a non-negative"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"pinpoint_mode\": false", "\"pinpoint_mode\": 3"))
+                .find("tuned.json: md_pipeline: pinpoint_mode: expected true or false"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(text, "\"traces_per_sweep\": 512", "\"traces_per_sweep\": 3"))
+                .find("traces_per_sweep 3"),
+            std::string::npos);
   EXPECT_NE(error_of(replaced(text, "\"fusion\"", "\"fusoin\"")).find("fusoin: unknown key"),
             std::string::npos);
   EXPECT_NE(error_of(replaced(text, "\"score_fusion\"", "\"fusion\""))

@@ -131,6 +131,33 @@ TEST_F(LaneCli, TrainTuneAndReplayAgreeOnTheOperatingPoint) {
   for (const Json& alarm : replay.at("alarms")) {
     EXPECT_GE(alarm.at("score").get<double>(), threshold);
   }
+
+  // The objects are formed by the chains tuned.json carries, not by the lane's defaults: deafen
+  // both sensors' detectors there and nothing is found.
+  ASSERT_GT(replay.at("alarms").size(), 0u);
+  Json deaf = Json::parse(std::ifstream(path("out/tuned.json")));
+  deaf["gpr_pipeline"]["detector"]["threshold"] = 1e9;
+  deaf["md_pipeline"]["events"]["threshold_sigmas"] = 1e6;
+  deaf["md_pipeline"]["events"]["release_sigmas"] = 1e6;
+  std::ofstream(path("deaf.json")) << deaf.dump();
+  const auto deafened =
+      run_cli("replay " + lane + " --seeds 11-14 --config " + path("deaf.json") + " --json", false);
+  ASSERT_EQ(deafened.status, 0) << deafened.output;
+  EXPECT_EQ(Json::parse(deafened.output).at("alarms").size(), 0u);
+
+  // Chains that do not fit the lane's sensors are refused, naming the lane and the mismatch.
+  Json other = Json::parse(std::ifstream(path("out/tuned.json")));
+  const auto longer = 2 * other["gpr_pipeline"]["samples_per_trace"].get<std::size_t>();
+  other["gpr_pipeline"]["samples_per_trace"] = longer;
+  std::ofstream(path("other.json")) << other.dump();
+  const auto mismatched =
+      run_cli("replay " + lane + " --seeds 11-14 --config " + path("other.json"));
+  EXPECT_NE(mismatched.status, 0);
+  EXPECT_NE(mismatched.output.find("lane seed 11: its radar records"), std::string::npos)
+      << mismatched.output;
+  EXPECT_NE(mismatched.output.find("the GPR chain takes " + std::to_string(longer)),
+            std::string::npos)
+      << mismatched.output;
 }
 
 // The least FAR at which a ROC reaches Pd >= pd; infinity when it never does.
@@ -171,6 +198,24 @@ TEST_F(LaneCli, TuneNeedsExactlyOneRequirement) {
   EXPECT_NE(both.status, 0);
   EXPECT_NE(both.output.find("exactly one of --target-pd and --max-far"), std::string::npos)
       << both.output;
+}
+
+// One head over every lane: a wetter lane runs with the first lane's chains, and the note says
+// which lane would by default have had other chains, and where they differ.
+TEST_F(LaneCli, EveryLaneRunsWithTheFirstLanesChains) {
+  const std::string dry = write_lane();
+  const std::string wet = path("wet.json");
+  std::ofstream(wet) << R"({"length_m": 2.0, "width_m": 1.0, "mine_count": 3,
+                            "clutter_per_mine": 5, "seed": 7,
+                            "soil": {"magnetic": "moderate", "moisture": "wet"}})";
+  const auto trained = run_cli("train " + dry + " " + wet + " -o " + path("model.json"));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  EXPECT_NE(trained.output.find("note: 1 of 2 lanes (seeds 7) would by default be processed by "
+                                "other chains (their soil or sensors differ: "
+                                "/gpr_pipeline/detector/geometry/relative_permittivity); every "
+                                "lane runs with the first lane's chains"),
+            std::string::npos)
+      << trained.output;
 }
 
 }  // namespace

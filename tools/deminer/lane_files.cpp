@@ -3,8 +3,10 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "deminer/dsp/core/error.hpp"
+#include "deminer/dsp/pipeline/dual_sensor_json.hpp"
 #include "terminal.hpp"
 #include "text_file.hpp"
 
@@ -41,6 +43,34 @@ std::vector<std::uint64_t> parse_seeds(const std::string& list) {
   return seeds;
 }
 
+// Which lanes would by default be run by other chains, and where those differ.
+void note_other_default_chains(const std::vector<sim::lane::LaneConfig>& lanes,
+                               const dsp::DualSensorPipeline::Config& chains,
+                               const std::string& chains_name) {
+  const auto as_json = [](const dsp::DualSensorPipeline::Config& c) {
+    return nlohmann::json::parse(dsp::dual_sensor_chains_to_json(c));
+  };
+  const nlohmann::json used = as_json(chains);
+  std::vector<std::string> seeds;
+  std::set<std::string> where;
+  for (const auto& lane : lanes) {
+    const nlohmann::json patch =
+        nlohmann::json::diff(used, as_json(sim::lane::default_chains(lane)));
+    if (patch.empty()) continue;
+    seeds.push_back(std::to_string(lane.seed));
+    for (const auto& change : patch) where.insert(change["path"].get<std::string>());
+  }
+  if (seeds.empty()) return;
+  std::string seed_list, path_list;
+  for (const auto& s : seeds) seed_list += (seed_list.empty() ? "" : ", ") + s;
+  for (const auto& p : where) path_list += (path_list.empty() ? "" : ", ") + p;
+  std::fprintf(stderr,
+               "note: %zu of %zu lanes (seeds %s) would by default be processed by other chains "
+               "(their soil or sensors differ: %s); every lane runs with %s chains\n",
+               seeds.size(), lanes.size(), seed_list.c_str(), path_list.c_str(),
+               chains_name.c_str());
+}
+
 }  // namespace
 
 void add_lane_options(CLI::App& command, LaneSelection& selection) {
@@ -74,14 +104,16 @@ std::vector<sim::lane::LaneConfig> read_lanes(const LaneSelection& selection) {
   return lanes;
 }
 
-sim::lane::LabelledObjects label_lanes_verbose(
-    const std::vector<sim::lane::LaneConfig>& lanes, double radius_m,
-    const std::optional<dsp::SensorFusion::Config>& fusion) {
+sim::lane::LabelledObjects label_lanes_verbose(const std::vector<sim::lane::LaneConfig>& lanes,
+                                               double radius_m,
+                                               const dsp::DualSensorPipeline::Config& chains,
+                                               const std::string& chains_name) {
+  note_other_default_chains(lanes, chains, chains_name);
   std::size_t sweeps = 0;
   for (const auto& lane : lanes) sweeps += sim::lane::lane_sweep_count(lane) + 1;
   Progress progress("simulating and processing " + std::to_string(lanes.size()) + " lanes", sweeps);
   const auto arena = sim::lane::label_lanes(
-      lanes, radius_m, [&](std::size_t done, std::size_t) { progress.update(done); }, fusion);
+      lanes, radius_m, chains, [&](std::size_t done, std::size_t) { progress.update(done); });
   std::map<dsp::ObjectClass, std::size_t> objects;
   for (const auto label : arena.labels) ++objects[label];
   std::size_t mines = 0;

@@ -5,11 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "deminer/dsp/detect/sensor_fusion.hpp"
+#include "deminer/dsp/pipeline/dual_sensor_pipeline.hpp"
 #include "deminer/sim/eval/detection_statistics.hpp"
 #include "deminer/sim/lane/lane.hpp"
 #include "deminer/sim/lane/lane_evaluation.hpp"
@@ -27,10 +26,12 @@ void add_lane_options(CLI::App& command, LaneSelection& selection);
 // Throws ConfigError naming the file and JSON path, or the malformed seed list.
 [[nodiscard]] std::vector<sim::lane::LaneConfig> read_lanes(const LaneSelection& selection);
 
-// label_lanes with a progress bar; prints one line with what was found.
+// label_lanes with a progress bar; prints one line with what was found, and a note naming the
+// lanes whose own default chains (sim/lane/lane_detection.hpp) differ from `chains`, e.g. in the
+// soil's permittivity, and where they differ. `chains_name` says whose chains these are.
 [[nodiscard]] sim::lane::LabelledObjects label_lanes_verbose(
     const std::vector<sim::lane::LaneConfig>& lanes, double radius_m,
-    const std::optional<dsp::SensorFusion::Config>& fusion = std::nullopt);
+    const dsp::DualSensorPipeline::Config& chains, const std::string& chains_name);
 
 // "[0.123, 0.456]"
 [[nodiscard]] std::string interval_text(const sim::eval::Interval& interval);

@@ -59,7 +59,8 @@ int replay_lanes(const LaneReplayOptions& options) {
   const dsp::DualSensorConfig config = dsp::dual_sensor_config_from_json(
       read_text_file(options.config_path, "dual-sensor configuration"), options.config_path);
   const auto lanes = read_lanes(options.lanes);
-  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m, config.fusion);
+  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m, config.pipeline,
+                                         options.config_path + "'s");
 
   std::vector<LaneAlarm> found;
   std::vector<eval::Alarm> alarms;
@@ -122,8 +123,9 @@ int replay_lanes(const LaneReplayOptions& options) {
 
 std::string lane_replay_help() {
   return "Labelled lanes (a lane file, .json; docs/lanes.md): every lane (once per --seeds "
-         "seed) is simulated and run through the dual-sensor chain, and each fused object is "
-         "decided by --config, the tuned.json of `deminer tune`: one line per alarm with its "
+         "seed) is simulated and run through the dual-sensor chain of --config, the tuned.json of "
+         "`deminer tune` (its GPR and VLF chains and fusion), and each fused object is decided "
+         "by it: one line per alarm with its "
          "class, confidence and what it lies on, then Pd and false alarms per m² with their 95% "
          "intervals. On the lanes it was tuned on, this is the operating point tune chose.";
 }

@@ -21,7 +21,10 @@ struct TrainOptions {
 };
 
 int run(const TrainOptions& options) {
-  const auto arena = label_lanes_verbose(read_lanes(options.lanes), options.lanes.radius_m);
+  const auto lanes = read_lanes(options.lanes);
+  // One head over every lane, as tune and the field run it.
+  const auto arena = label_lanes_verbose(
+      lanes, options.lanes.radius_m, sim::lane::default_chains(lanes.front()), "the first lane's");
   dsp::ClassifierTrainingOptions training;
   training.kind = options.kind == "lda" ? dsp::ClassifierKind::linear_discriminant
                                         : dsp::ClassifierKind::logistic_regression;

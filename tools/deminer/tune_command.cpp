@@ -140,8 +140,9 @@ int run(const TuneOptions& options) {
     }
   }
   const dsp::DecisionMethod chosen_method = method_named(options.method);
-  const dsp::SensorFusion::Config fusion = lane::default_chains(lanes.front()).fusion;
-  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m, fusion);
+  // One head over every lane, as in the field: the chains tuned.json records.
+  const dsp::DualSensorPipeline::Config chains = lane::default_chains(lanes.front());
+  const auto arena = label_lanes_verbose(lanes, options.lanes.radius_m, chains, "the first lane's");
   eval::EvaluationConfig config;
   config.radius_m = options.lanes.radius_m;
   config.area_m2 = arena.area_m2;
@@ -193,10 +194,10 @@ int run(const TuneOptions& options) {
                     std::to_string(static_cast<int>(arena.area_m2)) + " m²)",
                 picture);
 
-  // The configuration the dual-sensor head loads (dsp/pipeline/dual_sensor_json.hpp), with how
-  // its threshold was chosen under "tuning".
+  // The configuration the dual-sensor head loads (dsp/pipeline/dual_sensor_json.hpp): the chains
+  // that formed the objects and the decision, with how its threshold was chosen under "tuning".
   const dsp::DualSensorConfig chosen_config{
-      fusion, dsp::ObjectDecision(model, {chosen_method, chosen.point.threshold})};
+      chains, dsp::ObjectDecision(model, {chosen_method, chosen.point.threshold})};
   json tuned = json::parse(dsp::dual_sensor_config_to_json(chosen_config));
   tuned["tuning"] = {
       {"requirement", options.target_pd ? json{{"target_pd", *options.target_pd}}

@@ -8,6 +8,8 @@
 
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/classifier_json.hpp"
+#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
+#include "deminer/dsp/pipeline/vlf_pipeline_json.hpp"
 #include "json_fields.hpp"
 
 namespace deminer::dsp {
@@ -69,6 +71,17 @@ json model_json(const DualSensorModel& model) {
           {"mine_prior", model.mine_prior}};
 }
 
+json chains_json(const DualSensorPipeline::Config& chains) {
+  json fusion;
+  json_fields::FieldWriter writer(fusion);
+  SensorFusion::Config copy = chains.fusion;
+  describe(writer, copy);
+  return {{"gpr_pipeline", json::parse(to_json(chains.gpr))},
+          {"md_pipeline", json::parse(to_json(chains.md))},
+          {"fusion", fusion},
+          {"traces_per_sweep", chains.traces_per_sweep}};
+}
+
 }  // namespace
 
 DualSensorModel dual_sensor_model_from_json(std::string_view json_text, std::string_view source) {
@@ -83,12 +96,20 @@ DualSensorConfig dual_sensor_config_from_json(std::string_view json_text, std::s
   const json document = parse(json_text, source);
   // Unknown keys are reported first: a misspelt key would otherwise show up as a missing one.
   FieldReader top(document, "", source);
-  for (const char* key : {"fusion", "decision", "tuning"}) top.known(key);
+  for (const char* key :
+       {"gpr_pipeline", "md_pipeline", "fusion", "traces_per_sweep", "decision", "tuning"}) {
+    top.known(key);
+  }
   top.finish();
-  SensorFusion::Config fusion;
+  DualSensorPipeline::Config pipeline;
+  pipeline.gpr = gpr_pipeline_config_from_json(required(document, top, "", "gpr_pipeline").dump(),
+                                               part_source(source, "gpr_pipeline"));
+  pipeline.md = vlf_pipeline_config_from_json(required(document, top, "", "md_pipeline").dump(),
+                                              part_source(source, "md_pipeline"));
   FieldReader fusion_reader(required(document, top, "", "fusion"), "fusion", source);
-  describe(fusion_reader, fusion);
+  describe(fusion_reader, pipeline.fusion);
   fusion_reader.finish();
+  top("traces_per_sweep", pipeline.traces_per_sweep);
 
   const json& decision = required(document, top, "", "decision");
   FieldReader reader(decision, "decision", source);
@@ -110,25 +131,24 @@ DualSensorConfig dual_sensor_config_from_json(std::string_view json_text, std::s
   DualSensorModel model =
       read_model(required(decision, reader, "decision", "model"), "decision.model", source);
   try {
-    SensorFusion{fusion};  // validates the fusion fields
-    return {fusion, ObjectDecision(std::move(model), config)};
+    DualSensorPipeline{pipeline};  // validates the fusion and traces_per_sweep
+    return {pipeline, ObjectDecision(std::move(model), config)};
   } catch (const std::invalid_argument& e) {
     throw ConfigError(std::string(source) + ": " + e.what());
   }
 }
 
 std::string dual_sensor_config_to_json(const DualSensorConfig& config) {
-  json fusion;
-  json_fields::FieldWriter writer(fusion);
-  SensorFusion::Config copy = config.fusion;
-  describe(writer, copy);
+  json document = chains_json(config.pipeline);
   const ObjectDecision& decision = config.decision;
-  const json document = {{"fusion", fusion},
-                         {"decision",
-                          {{"method", decision_method_name(decision.config().method)},
-                           {"threshold", decision.config().threshold},
-                           {"model", model_json(decision.model())}}}};
+  document["decision"] = {{"method", decision_method_name(decision.config().method)},
+                          {"threshold", decision.config().threshold},
+                          {"model", model_json(decision.model())}};
   return document.dump(2);
+}
+
+std::string dual_sensor_chains_to_json(const DualSensorPipeline::Config& chains) {
+  return chains_json(chains).dump(2);
 }
 
 }  // namespace deminer::dsp

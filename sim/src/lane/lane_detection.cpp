@@ -13,12 +13,27 @@
 #include "deminer/sim/md/vlf_chain_config.hpp"
 
 namespace deminer::sim::lane {
+namespace {
 
-dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config) {
+// The header of the lane's VLF blocks, as the simulator fills it from these fields.
+dsp::md::VlfBlockHeader vlf_head_of(const LaneConfig& config) {
   if (config.md.detector != md::MdSceneConfig::Detector::vlf) {
     throw std::invalid_argument(
         "lane: the dual-sensor chain takes a VLF metal detector (md/detector)");
   }
+  dsp::md::VlfBlockHeader head;
+  head.sample_rate_hz = config.md.sample_rate_hz;
+  if (config.md.tones_hz.size() > head.tone_hz.size()) {
+    throw std::invalid_argument("lane: md/tones_hz holds more than 4 tones");
+  }
+  head.tone_count = static_cast<std::uint8_t>(config.md.tones_hz.size());
+  std::copy(config.md.tones_hz.begin(), config.md.tones_hz.end(), head.tone_hz.begin());
+  return head;
+}
+
+}  // namespace
+
+dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config) {
   dsp::DualSensorPipeline::Config chains;
   const GprSceneConfig& radar = config.gpr;
   chains.gpr =
@@ -27,16 +42,8 @@ dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config) {
   geometry.antenna_height_m = radar.antenna_height_m;
   geometry.antenna_offset_m = radar.antenna_offset_m;
   geometry.relative_permittivity = gpr_soil_of(config.soil.moisture).relative_permittivity;
-  // The VLF chain takes its demodulator from the blocks' header, which the simulator fills from
-  // these fields.
-  dsp::md::VlfBlockHeader head;
-  head.sample_rate_hz = config.md.sample_rate_hz;
-  if (config.md.tones_hz.size() > head.tone_hz.size()) {
-    throw std::invalid_argument("lane: md/tones_hz holds more than 4 tones");
-  }
-  head.tone_count = static_cast<std::uint8_t>(config.md.tones_hz.size());
-  std::copy(config.md.tones_hz.begin(), config.md.tones_hz.end(), head.tone_hz.begin());
-  chains.md = md::vlf_chain_config_for(head);
+  // The VLF chain takes its demodulator from the blocks' header.
+  chains.md = md::vlf_chain_config_for(vlf_head_of(config));
   // A strong target rings the metal detector on every sweep within its footprint (±15 cm along
   // the lane for the default coil), so passes are merged within 15 cm, and an object is final
   // once the sweep line is 40 cm past it.
@@ -47,7 +54,19 @@ dsp::DualSensorPipeline::Config default_chains(const LaneConfig& config) {
 
 LaneDetections detect_lane(const Lane& lane, const dsp::DualSensorPipeline::Config& chains,
                            const LaneProgress& progress) {
-  dsp::DualSensorPipeline pipeline({chains.gpr, chains.md, chains.fusion});
+  dsp::DualSensorPipeline pipeline(chains);
+  // Chains that do not fit the sensors would reject every input: no objects, silently.
+  const std::string lane_name = "lane seed " + std::to_string(lane.config.seed);
+  if (lane.config.gpr.samples_per_trace != chains.gpr.samples_per_trace) {
+    throw std::invalid_argument(
+        lane_name + ": its radar records " + std::to_string(lane.config.gpr.samples_per_trace) +
+        " samples per trace, the GPR chain takes " + std::to_string(chains.gpr.samples_per_trace));
+  }
+  if (!pipeline.md().accepts(vlf_head_of(lane.config))) {
+    throw std::invalid_argument(lane_name +
+                                ": its metal detector's sample rate or tones (md/sample_rate_hz, "
+                                "md/tones_hz) differ from the VLF chain's demodulator");
+  }
   LaneDetections result;
   std::vector<dsp::FusedObject> closed(chains.fusion.capacity);
   const auto keep = [&](std::size_t objects) {

@@ -52,8 +52,8 @@ dsp::ScoreCalibration calibrate(const LabelledObjects& training, dsp::Sensor sen
 }  // namespace
 
 LabelledObjects label_lanes(std::span<const LaneConfig> lanes, double radius_m,
-                            const LaneProgress& progress,
-                            const std::optional<dsp::SensorFusion::Config>& fusion) {
+                            const dsp::DualSensorPipeline::Config& chains,
+                            const LaneProgress& progress) {
   std::size_t total = 0;
   for (const LaneConfig& config : lanes) total += lane_sweep_count(config) + 1;
   LabelledObjects arena;
@@ -61,8 +61,6 @@ LabelledObjects label_lanes(std::span<const LaneConfig> lanes, double radius_m,
   double y0 = 0.0;
   for (const LaneConfig& config : lanes) {
     const Lane lane = generate_lane(config);
-    dsp::DualSensorPipeline::Config chains = default_chains(config);
-    if (fusion) chains.fusion = *fusion;
     const LaneDetections found = detect_lane(lane, chains, [&](std::size_t done, std::size_t) {
       if (progress) progress(done_before + done, total);
     });

@@ -169,8 +169,11 @@ class VlfPipeline {
   [[nodiscard]] std::uint64_t dropped_detections() const noexcept { return dropped_detections_; }
   [[nodiscard]] std::uint64_t abandoned_events() const noexcept { return abandoned_events_; }
 
+  // Whether blocks with this header fit the demodulator (same sample rate and tones); others are
+  // rejected (rejected_blocks()).
+  [[nodiscard]] bool accepts(const md::VlfBlockHeader& header) const noexcept;
+
  private:
-  // The peak of the open event, as the chain saw it.
   // The peak of the open event, as the chain saw it: strength and phase where the motion-
   // filtered signal peaks; place and time where the unfiltered ground-balanced (pinpoint) signal
   // departs most from its value before the event (a band-pass moves a slow pass's peak to one
@@ -187,7 +190,6 @@ class VlfPipeline {
     std::uint64_t sequence = 0;
   };
 
-  [[nodiscard]] bool accepts(const md::VlfBlockHeader& header) const noexcept;
   // Writes the detection of the event that has just closed (or is flushed) to out[0]; false
   // (counted as dropped) when `out` is empty.
   bool report(std::uint16_t channel, std::span<Detection> out) noexcept;

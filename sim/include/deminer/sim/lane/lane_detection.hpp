@@ -42,7 +42,9 @@ struct LaneDetections {
 // Called after each sweep (done of total) and once more at the end of the lane.
 using LaneProgress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Renders and processes the whole lane.
+// Renders and processes the whole lane. Throws std::invalid_argument naming the lane when the
+// chains cannot take its sensors' data (trace length, VLF sample rate or tones): they would
+// reject every input and find nothing.
 [[nodiscard]] LaneDetections detect_lane(const Lane& lane,
                                          const dsp::DualSensorPipeline::Config& chains,
                                          const LaneProgress& progress = {});

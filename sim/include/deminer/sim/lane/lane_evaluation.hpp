@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,11 +38,13 @@ struct LabelledObjects {
   std::vector<std::uint64_t> seeds;  // of the lanes, in order
 };
 
-// Generates and processes each lane with default_chains(lane), its fusion replaced by `fusion`
-// when given, and appends it to the arena. progress(done, total) counts sweeps over all lanes.
-[[nodiscard]] LabelledObjects label_lanes(
-    std::span<const LaneConfig> lanes, double radius_m, const LaneProgress& progress = {},
-    const std::optional<dsp::SensorFusion::Config>& fusion = std::nullopt);
+// Generates each lane, processes it with `chains` (one head over every lane, as in the field:
+// usually default_chains of the first lane) and appends it to the arena. progress(done, total)
+// counts sweeps over all lanes. Throws std::invalid_argument when a lane's sensors do not fit the
+// chains (detect_lane).
+[[nodiscard]] LabelledObjects label_lanes(std::span<const LaneConfig> lanes, double radius_m,
+                                          const dsp::DualSensorPipeline::Config& chains,
+                                          const LaneProgress& progress = {});
 
 // A dual-sensor model (dsp/detect/object_decision.hpp) and the lanes it was trained on: the
 // classifier on fused_features (classes mine, metal_clutter, nonmetal_clutter), and per sensor a
