@@ -13,7 +13,6 @@
 #include "deminer/drivers/device/device_uri.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/detect/features.hpp"
-#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 
 namespace deminer::handheld {
 
@@ -84,31 +83,29 @@ std::string usage(std::string_view program) {
 
 // ---- Start-up ----------------------------------------------------------------------------------
 
-dsp::GprPipeline::Config load_pipeline_config(const std::filesystem::path& path) {
+TunedConfig load_tuned_config(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw IoError(path.string() +
-                  ": cannot open the pipeline configuration: " + std::strerror(errno));
+    throw IoError(path.string() + ": cannot open the configuration: " + std::strerror(errno));
   }
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw IoError(path.string() + ": reading the pipeline configuration failed");
-  return dsp::gpr_pipeline_config_from_json(text.str(), path.string());
-}
-
-dsp::GprPipeline::Config config_for_device(dsp::GprPipeline::Config config,
-                                           const drivers::Device& device) {
-  const auto& description = device.description();
-  if (description && description->samples_per_trace > 0) {
-    config.samples_per_trace = description->samples_per_trace;
-  }
+  if (in.bad()) throw IoError(path.string() + ": reading the configuration failed");
+  TunedConfig config{text.str(), path.string(), ""};
+  config.summary = drivers::configured_processor(config.text, config.source, 0).summary;
   return config;
 }
 
+drivers::ConfiguredProcessor processor_for_device(const TunedConfig& config,
+                                                  const drivers::Device& device) {
+  return drivers::configured_processor(config.text, config.source,
+                                       drivers::described_samples_per_trace(device));
+}
+
 drivers::RuntimeConfig runtime_config_for(const drivers::Device& device,
-                                          const dsp::GprPipeline::Config& config) {
+                                          const drivers::ConfiguredProcessor& processor) {
   drivers::RuntimeConfig runtime;
-  runtime.max_samples_per_trace = config.samples_per_trace;
+  runtime.max_samples_per_trace = processor.max_samples_per_input;
   const bool recording = drivers::parse_device_uri(device.uri()).scheme == "file";
   runtime.overflow =
       recording ? drivers::OverflowPolicy::wait : drivers::OverflowPolicy::drop_newest;
@@ -120,7 +117,11 @@ drivers::RuntimeConfig runtime_config_for(const drivers::Device& device,
 ToneEvent tone_for(const dsp::Detection& detection, const ToneMap& map) noexcept {
   const double score = detection.score;
   double fraction = 0.0;
-  if (score > map.min_score && map.max_score > map.min_score) {  // also false for NaN
+  if (detection.sensor == dsp::Sensor::fused) {
+    if (detection.object_class == dsp::ObjectClass::mine) {
+      fraction = std::clamp(static_cast<double>(detection.confidence), 0.0, 1.0);
+    }
+  } else if (score > map.min_score && map.max_score > map.min_score) {  // also false for NaN
     fraction =
         std::min(1.0, std::log(score / map.min_score) / std::log(map.max_score / map.min_score));
   }
@@ -269,6 +270,14 @@ std::string number(float v) {
 std::string detection_text(const drivers::RuntimeOutput& output) {
   const dsp::Detection& d = output.detection;
   char line[256];
+  if (d.sensor == dsp::Sensor::fused) {
+    std::snprintf(line, sizeof line,
+                  "alarm  x %7.3f m  y %8.3f m  %-16s confidence %.2f  score %.4g  latency %.3f ms",
+                  d.position_m, d.advance_m, std::string(dsp::to_string(d.object_class)).c_str(),
+                  static_cast<double>(d.confidence), static_cast<double>(d.score),
+                  ms(output.output_ns - output.received_ns));
+    return line;
+  }
   std::snprintf(line, sizeof line,
                 "detection  position %8.3f m  depth %6.3f m  time %7.3f ns  score %8.1f  "
                 "trace %llu  latency %.3f ms",
@@ -279,6 +288,12 @@ std::string detection_text(const drivers::RuntimeOutput& output) {
 }
 
 std::string detection_json(const dsp::Detection& d) {
+  if (d.sensor == dsp::Sensor::fused) {
+    return "{\"position_m\":" + number(d.position_m) + ",\"advance_m\":" + number(d.advance_m) +
+           ",\"depth_m\":" + number(d.depth_m) + ",\"class\":\"" +
+           std::string(dsp::to_string(d.object_class)) +
+           "\",\"confidence\":" + number(d.confidence) + ",\"score\":" + number(d.score) + "}";
+  }
   std::string json =
       "{\"position_m\":" + number(d.position_m) + ",\"depth_m\":" + number(d.depth_m) +
       ",\"time_s\":" + number(d.time_s) + ",\"score\":" + number(d.score) +
@@ -314,16 +329,18 @@ std::string counters_text(const drivers::Runtime& runtime) {
       "device   frames %llu  bytes %llu  crc_errors %llu  header_errors %llu  bytes_skipped %llu"
       "  bytes_truncated %llu  sequence_gaps %llu (frames_lost %llu)  restarts %llu"
       "  timeouts %llu  transport_overflows %llu  disconnects %llu  reconnects %llu\n"
-      "runtime  traces %llu  other_frames %llu  bad_payloads %llu  corruption_events %llu"
+      "runtime  traces %llu  vlf_blocks %llu  other_frames %llu  bad_payloads %llu  "
+      "corruption_events %llu"
       "  overflows %llu  overflow_waits %llu  detections %llu  suppressed %llu  dropped %llu"
       "  ended %s\n"
       "latency  p50 %.3f ms  p99 %.3f ms  max %.3f ms (device arrival -> pipeline done)\n",
       u(d.frames), u(d.bytes_received), u(d.crc_errors), u(d.header_errors), u(d.bytes_skipped),
       u(d.bytes_truncated), u(d.sequence_gaps), u(d.frames_lost), u(d.sequence_restarts),
       u(d.timeouts), u(d.overflows), u(d.disconnects), u(d.reconnects), u(c.traces_processed),
-      u(c.other_frames), u(c.bad_payloads), u(c.corruption_events), u(c.overflows),
-      u(c.overflow_waits), u(c.detections), u(c.detections_suppressed), u(c.detections_dropped),
-      c.ended ? "yes" : "no", quantile_ms(0.5), quantile_ms(0.99), ms(latency.max()));
+      u(c.blocks_processed), u(c.other_frames), u(c.bad_payloads), u(c.corruption_events),
+      u(c.overflows), u(c.overflow_waits), u(c.detections), u(c.detections_suppressed),
+      u(c.detections_dropped), c.ended ? "yes" : "no", quantile_ms(0.5), quantile_ms(0.99),
+      ms(latency.max()));
   return text;
 }
 

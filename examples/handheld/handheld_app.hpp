@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "deminer/drivers/device/device.hpp"
+#include "deminer/drivers/runtime/configured_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/detection.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
@@ -47,20 +48,29 @@ struct ParseResult {
 
 // ---- Start-up ----------------------------------------------------------------------------------
 
-// Reads and validates the JSON pipeline configuration. Throws IoError naming the file when it
-// cannot be read, ConfigError naming the file and the JSON path ("stages[1].low_hz") otherwise.
-[[nodiscard]] dsp::GprPipeline::Config load_pipeline_config(const std::filesystem::path& path);
+// The configuration tuned on the workstation, as read at start-up: a GPR pipeline's JSON or a
+// dual-sensor head's tuned.json (drivers/runtime/configured_processor.hpp).
+struct TunedConfig {
+  std::string text;
+  std::string source;   // the file, for error messages
+  std::string summary;  // what it runs, one line
+};
 
-// The tuned configuration for this device: samples_per_trace from the device's description when
-// it gives one (a recording, a head that describes itself at open), as `deminer run` does.
-[[nodiscard]] dsp::GprPipeline::Config config_for_device(dsp::GprPipeline::Config config,
-                                                         const drivers::Device& device);
+// Reads the file and checks it (every block's configuration), so that a typo is reported even
+// when no sensor head is plugged in. Throws IoError naming the file when it cannot be read,
+// ConfigError naming the file and the JSON path ("stages[1].low_hz") otherwise.
+[[nodiscard]] TunedConfig load_tuned_config(const std::filesystem::path& path);
 
-// Slots sized to the pipeline's traces (longer ones are refused and counted); overflow policy
+// The processor for this device, as `deminer run` builds it: the device's trace length from its
+// description when it gives one (a recording, a head that describes itself at open).
+[[nodiscard]] drivers::ConfiguredProcessor processor_for_device(const TunedConfig& config,
+                                                                const drivers::Device& device);
+
+// Slots sized to the processor's inputs (longer ones are refused and counted); overflow policy
 // `wait` for a recording (file://: nothing may be lost, nobody is waiting for it) and
 // `drop_newest` for a live head (the reader must never stall behind a slow DSP).
-[[nodiscard]] drivers::RuntimeConfig runtime_config_for(const drivers::Device& device,
-                                                        const dsp::GprPipeline::Config& config);
+[[nodiscard]] drivers::RuntimeConfig runtime_config_for(
+    const drivers::Device& device, const drivers::ConfiguredProcessor& processor);
 
 // ---- Alarms -> sound ---------------------------------------------------------------------------
 
@@ -72,7 +82,8 @@ struct ToneEvent {
 };
 
 // Score -> pitch on a log scale (CFAR scores span decades): min_score and below sound low_hz,
-// max_score and above high_hz.
+// max_score and above high_hz. A dual-sensor head's alarm (sensor fused) sounds by what the
+// classifier calls it: a mine from low_hz (unsure) to high_hz (sure), clutter at low_hz.
 struct ToneMap {
   double min_score = 10.0;  // the default CFAR threshold
   double max_score = 10000.0;
@@ -130,11 +141,13 @@ class WavSink final : public AudioSink {
 
 // ---- What is printed ---------------------------------------------------------------------------
 
-// "detection  position    0.354 m  depth  0.051 m  time   1.193 ns  score  8458.0  trace 35 ..."
+// "detection  position    0.354 m  depth  0.051 m  time   1.193 ns  score  8458.0  trace 35 ...";
+// for a dual-sensor head's alarm "alarm  x 0.160 m  y 0.774 m  mine  confidence 0.93 ...".
 [[nodiscard]] std::string detection_text(const drivers::RuntimeOutput& output);
 // One line of JSON with the fields and names `deminer replay --json` gives a detection:
 // position_m, depth_m, time_s, score, sequence, channel, and fit {...} and features {...} when
-// the detector filled them.
+// the detector filled them; for a dual-sensor head's alarm position_m, advance_m, depth_m (null
+// when only the metal detector saw it), class, confidence, score.
 [[nodiscard]] std::string detection_json(const dsp::Detection& detection);
 // The runtime's and the device's counters and the latency quantiles, a few lines.
 [[nodiscard]] std::string counters_text(const drivers::Runtime& runtime);

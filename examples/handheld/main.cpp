@@ -1,4 +1,5 @@
-// handheld: the main loop of a handheld GPR detector, as a vendor's firmware would write it.
+// handheld: the main loop of a handheld detector (GPR, or a dual-sensor GPR + metal-detector
+// head), as a vendor's firmware would write it.
 //
 //   handheld --config tuned.json [--wav alarms.wav] [--json] URI
 //   URI: serial:///dev/ttyUSB0?baud=921600 | udp://0.0.0.0:5005 | file://scan.dmr?rate=realtime
@@ -21,7 +22,6 @@
 
 #include "deminer/drivers/device/device_uri.hpp"
 #include "deminer/drivers/device/recording_device.hpp"
-#include "deminer/drivers/runtime/gpr_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "handheld_app.hpp"
@@ -54,21 +54,21 @@ void sleep_ms(long ms) {
 int run(const handheld::Options& options) {
   // ---- Start-up: whatever can fail, and all the memory the streaming threads use. ----
   // The configuration first: a typo in it is reported even when no sensor head is plugged in.
-  const auto tuned = handheld::load_pipeline_config(options.config_path);
+  // It is a GPR pipeline's or a dual-sensor head's (tuned.json of `deminer tune`).
+  const handheld::TunedConfig tuned = handheld::load_tuned_config(options.config_path);
   std::unique_ptr<drivers::Device> device = drivers::open_device(options.uri);
   // A recording (or a head that describes itself) says how long its traces are.
-  const auto config = handheld::config_for_device(tuned, *device);
-  drivers::GprPipelineProcessor processor(config);
-  const drivers::RuntimeConfig runtime_config = handheld::runtime_config_for(*device, config);
+  const drivers::ConfiguredProcessor processor = handheld::processor_for_device(tuned, *device);
+  const drivers::RuntimeConfig runtime_config = handheld::runtime_config_for(*device, processor);
 
   std::unique_ptr<handheld::AudioSink> audio;
   if (!options.wav_path.empty()) audio = std::make_unique<handheld::WavSink>(options.wav_path);
   const handheld::ToneMap tones;  // pitch from the score; the defaults suit the default CFAR
 
   // The runtime owns the device from here on; `processor` must outlive it (declared before).
-  drivers::Runtime runtime(std::move(device), processor, runtime_config);
-  std::fprintf(stderr, "handheld: %s, %zu samples per trace, overflow policy %s\n",
-               runtime.device().uri().c_str(), config.samples_per_trace,
+  drivers::Runtime runtime(std::move(device), *processor.processor, runtime_config);
+  std::fprintf(stderr, "handheld: %s, %s, overflow policy %s\n", runtime.device().uri().c_str(),
+               processor.summary.c_str(),
                runtime_config.overflow == drivers::OverflowPolicy::wait ? "wait" : "drop_newest");
   install_stop_handlers();
   runtime.start();

@@ -173,6 +173,67 @@ DeviceDescription example_device() {
   return d;
 }
 
+// docs/link-frames.md, type 5: advance_m f64 | sweep u32 | flags u32 | a type-1 payload.
+TEST(SweptTracePayload, LayoutByHand) {
+  const Bytes trace_payload = from_hex(kExamplePayloadHex);
+  TraceHeader header;
+  std::vector<float> samples(4);
+  ASSERT_EQ(decode_trace_payload(trace_payload, header, samples).status, TracePayloadStatus::ok);
+  const deminer::dsp::SweepPlace place{-3.5, 0x01020304u, true};
+  Bytes out(swept_trace_payload_size(samples.size()));
+  ASSERT_EQ(encode_swept_trace_payload({header, samples}, place, out), out.size());
+  // -3.5 = 0xC00C000000000000 little-endian, then 0x01020304 and flag bit 0.
+  EXPECT_EQ(to_hex(Bytes(out.begin(), out.begin() + 16)), "0000000000000cc00403020101000000");
+  EXPECT_EQ(Bytes(out.begin() + 16, out.end()), trace_payload);
+}
+
+TEST(SweptTracePayload, RoundTripAndRefusals) {
+  TraceHeader header;
+  header.dt_s = 1e-10;
+  header.position_m = 0.75;
+  const std::vector<float> samples = {1.0f, -2.0f, 0.25f};
+  for (const bool ends : {false, true}) {
+    const deminer::dsp::SweepPlace place{12.125, 7, ends};
+    Bytes out(swept_trace_payload_size(samples.size()));
+    ASSERT_EQ(encode_swept_trace_payload({header, samples}, place, out), out.size());
+    TraceHeader h;
+    deminer::dsp::SweepPlace p;
+    std::vector<float> got(3);
+    const auto result = decode_swept_trace_payload(out, h, p, got);
+    ASSERT_EQ(result.status, TracePayloadStatus::ok);
+    EXPECT_EQ(p.advance_m, 12.125);
+    EXPECT_EQ(p.sweep, 7u);
+    EXPECT_EQ(p.ends_sweep, ends);
+    EXPECT_EQ(h.position_m, 0.75);
+    EXPECT_EQ(got, samples);
+  }
+  Bytes good(swept_trace_payload_size(samples.size()));
+  ASSERT_NE(encode_swept_trace_payload({header, samples}, {1.0, 2, false}, good), 0u);
+  const auto refused = [&](const Bytes& payload) {
+    TraceHeader h;
+    h.position_m = -99.0;
+    deminer::dsp::SweepPlace p{-99.0, 99, true};
+    std::vector<float> got(3, 5.0f);
+    const auto result = decode_swept_trace_payload(payload, h, p, got);
+    EXPECT_EQ(h.position_m, -99.0);  // nothing written on failure
+    EXPECT_EQ(p.advance_m, -99.0);
+    EXPECT_EQ(got[0], 5.0f);
+    return result.status;
+  };
+  Bytes flags = good;
+  put_u32(flags, 12, 2);
+  EXPECT_EQ(refused(flags), TracePayloadStatus::reserved_not_zero);
+  Bytes advance = good;
+  put_f64(advance, 0, std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(refused(advance), TracePayloadStatus::non_finite_header);
+  EXPECT_EQ(refused(Bytes(good.begin(), good.begin() + 15)), TracePayloadStatus::too_short);
+  Bytes inner = good;
+  put_f64(inner, 16, 0.0);  // the trace's dt_s
+  EXPECT_EQ(refused(inner), TracePayloadStatus::bad_dt);
+  Bytes small(swept_trace_payload_size(samples.size()) - 1);
+  EXPECT_EQ(encode_swept_trace_payload({header, samples}, {}, small), 0u);
+}
+
 TEST(DeviceDescriptionPayload, LayoutByHand) {
   DeviceDescription d;
   d.name = "A";

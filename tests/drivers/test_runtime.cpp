@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
+#include "deminer/drivers/link/md_payloads.hpp"
 #include "deminer/drivers/link/payloads.hpp"
 #include "deminer/drivers/runtime/gpr_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
@@ -330,6 +331,204 @@ TEST(Runtime, BadConfigurationNamesTheField) {
               std::string::npos)
         << e.what();
   }
+}
+
+// Plays a fixed list of frames (type and payload), then ends.
+class FrameListDevice final : public deminer::drivers::Device {
+ public:
+  struct Frame {
+    link::FrameType type;
+    std::vector<std::byte> payload;
+  };
+  explicit FrameListDevice(std::vector<Frame> frames) : frames_(std::move(frames)) {}
+  ReadResult read(std::chrono::nanoseconds) noexcept override {
+    ReadResult result;
+    result.received_ns = deminer::drivers::monotonic_ns();
+    if (next_ == frames_.size()) {
+      result.status = ReadStatus::end_of_stream;
+      return result;
+    }
+    const Frame& frame = frames_[next_];
+    result.status = ReadStatus::frame;
+    result.header.type = frame.type;
+    result.header.sequence = static_cast<std::uint32_t>(next_++);
+    result.payload = frame.payload;
+    return result;
+  }
+  DeviceCounters counters() const noexcept override { return {}; }
+  const std::string& uri() const noexcept override { return uri_; }
+  const std::optional<link::DeviceDescription>& description() const noexcept override {
+    return description_;
+  }
+  std::size_t max_payload_bytes() const noexcept override { return 1 << 16; }
+
+ private:
+  std::vector<Frame> frames_;
+  std::size_t next_ = 0;
+  std::string uri_ = "frames://";
+  std::optional<link::DeviceDescription> description_;
+};
+
+FrameListDevice::Frame trace_frame(double position_m, const std::vector<float>& samples) {
+  dsp::TraceHeader header;
+  header.dt_s = 1e-10;
+  header.position_m = position_m;
+  std::vector<std::byte> payload(link::trace_payload_size(samples.size()));
+  EXPECT_EQ(link::encode_trace_payload({header, samples}, payload), payload.size());
+  return {link::FrameType::gpr_trace, payload};
+}
+
+FrameListDevice::Frame swept_frame(double position_m, const dsp::SweepPlace& place,
+                                   const std::vector<float>& samples) {
+  dsp::TraceHeader header;
+  header.dt_s = 1e-10;
+  header.position_m = position_m;
+  std::vector<std::byte> payload(link::swept_trace_payload_size(samples.size()));
+  EXPECT_EQ(link::encode_swept_trace_payload({header, samples}, place, payload), payload.size());
+  return {link::FrameType::swept_gpr_trace, payload};
+}
+
+FrameListDevice::Frame vlf_frame(double advance_m, const std::vector<float>& samples) {
+  dsp::md::VlfBlockHeader header;
+  header.sample_rate_hz = 100e3;
+  header.tone_count = 1;
+  header.tone_hz[0] = 10e3;
+  header.advance_m = advance_m;
+  std::vector<std::byte> payload(link::vlf_block_payload_size(samples.size()));
+  EXPECT_EQ(link::encode_vlf_block_payload({header, samples}, payload), payload.size());
+  return {link::FrameType::vlf_block, payload};
+}
+
+// Logs each call with what it was given (preallocated).
+class SensorLog final : public deminer::drivers::TraceProcessor {
+ public:
+  struct Call {
+    char kind = '?';  // 't' plain trace, 's' swept trace, 'b' VLF block
+    double position_m = 0.0;
+    dsp::SweepPlace place;
+    std::size_t samples = 0;
+    float first_sample = 0.0f;
+  };
+  SensorLog() { calls.reserve(64); }
+  std::size_t process(const dsp::TraceView& trace, std::span<dsp::Detection>) noexcept override {
+    calls.push_back({'t', trace.header.position_m, {}, trace.samples.size(), trace.samples[0]});
+    return 0;
+  }
+  std::size_t process_swept_trace(const dsp::TraceView& trace, const dsp::SweepPlace& place,
+                                  std::span<dsp::Detection>) noexcept override {
+    calls.push_back({'s', trace.header.position_m, place, trace.samples.size(), trace.samples[0]});
+    return 0;
+  }
+  std::size_t process_vlf_block(const dsp::md::VlfBlockView& block,
+                                std::span<dsp::Detection>) noexcept override {
+    calls.push_back({'b',
+                     block.header.position_m,
+                     {block.header.advance_m, 0, false},
+                     block.samples.size(),
+                     block.samples[0]});
+    return 0;
+  }
+  std::size_t flush(std::span<dsp::Detection>) noexcept override { return 0; }
+  std::vector<Call> calls;
+};
+
+// A GPR-only processor: it overrides process() alone.
+class TraceCounter final : public deminer::drivers::TraceProcessor {
+ public:
+  std::size_t process(const dsp::TraceView&, std::span<dsp::Detection>) noexcept override {
+    ++traces;
+    return 0;
+  }
+  std::size_t flush(std::span<dsp::Detection>) noexcept override { return 0; }
+  std::atomic<int> traces{0};
+};
+
+std::vector<FrameListDevice::Frame> mixed_frames() {
+  std::vector<FrameListDevice::Frame> frames;
+  frames.push_back(trace_frame(0.25, {1.0f, 2.0f}));
+  frames.push_back(swept_frame(-0.5, {3.75, 7, true}, {3.0f, 4.0f, 5.0f}));
+  frames.push_back(vlf_frame(4.5, {6.0f, 7.0f, 8.0f, 9.0f}));
+  frames.push_back({link::FrameType::pi_frame, std::vector<std::byte>(8)});  // not for these heads
+  auto reserved = swept_frame(0.0, {1.0, 1, false}, {1.0f});
+  reserved.payload[12] = std::byte{0x02};  // a reserved flag bit
+  frames.push_back(reserved);
+  auto short_block = vlf_frame(0.0, {1.0f});
+  short_block.payload.resize(20);
+  frames.push_back(short_block);
+  return frames;
+}
+
+TEST(Runtime, SweptTracesAndVlfBlocksReachTheirOwnProcessorCalls) {
+  SensorLog log;
+  RuntimeConfig config;
+  config.overflow = OverflowPolicy::wait;
+  Runtime runtime(std::make_unique<FrameListDevice>(mixed_frames()), log, config);
+  runtime.start();
+  ASSERT_TRUE(runtime.wait_until_finished(10s));
+  runtime.stop();
+  ASSERT_EQ(log.calls.size(), 3u);
+  EXPECT_EQ(log.calls[0].kind, 't');
+  EXPECT_EQ(log.calls[0].position_m, 0.25);
+  EXPECT_EQ(log.calls[0].samples, 2u);
+  EXPECT_EQ(log.calls[1].kind, 's');
+  EXPECT_EQ(log.calls[1].position_m, -0.5);
+  EXPECT_EQ(log.calls[1].place.advance_m, 3.75);
+  EXPECT_EQ(log.calls[1].place.sweep, 7u);
+  EXPECT_TRUE(log.calls[1].place.ends_sweep);
+  EXPECT_EQ(log.calls[1].first_sample, 3.0f);
+  EXPECT_EQ(log.calls[2].kind, 'b');
+  EXPECT_EQ(log.calls[2].place.advance_m, 4.5);
+  EXPECT_EQ(log.calls[2].samples, 4u);
+  EXPECT_EQ(log.calls[2].first_sample, 6.0f);
+  const auto c = runtime.counters();
+  EXPECT_EQ(c.traces_processed, 2u);
+  EXPECT_EQ(c.blocks_processed, 1u);
+  EXPECT_EQ(c.other_frames, 1u);
+  EXPECT_EQ(c.bad_payloads, 2u);
+}
+
+TEST(Runtime, AGprOnlyProcessorTakesSweptTracesAsTracesAndIgnoresBlocks) {
+  TraceCounter counter;
+  RuntimeConfig config;
+  config.overflow = OverflowPolicy::wait;
+  Runtime runtime(std::make_unique<FrameListDevice>(mixed_frames()), counter, config);
+  runtime.start();
+  ASSERT_TRUE(runtime.wait_until_finished(10s));
+  runtime.stop();
+  EXPECT_EQ(counter.traces.load(), 2);
+  EXPECT_EQ(runtime.counters().detections, 0u);
+}
+
+// A processor with more pending at the end than one call's detections hold hands them over in
+// parts; the runtime asks again while a flush fills its span.
+class PendingProcessor final : public deminer::drivers::TraceProcessor {
+ public:
+  std::size_t process(const dsp::TraceView&, std::span<dsp::Detection>) noexcept override {
+    return 0;
+  }
+  std::size_t flush(std::span<dsp::Detection> out) noexcept override {
+    std::size_t n = 0;
+    for (; n < out.size() && pending > 0; ++n, --pending) {
+      out[n] = dsp::Detection{};
+      out[n].sequence = pending;
+    }
+    return n;
+  }
+  std::size_t pending = 100;
+};
+
+TEST(Runtime, AFlushThatFillsItsSpanIsAskedAgain) {
+  PendingProcessor processor;
+  RuntimeConfig config;
+  config.overflow = OverflowPolicy::wait;
+  Runtime runtime(std::make_unique<FrameListDevice>(std::vector<FrameListDevice::Frame>{}),
+                  processor, config);
+  runtime.start();
+  ASSERT_TRUE(runtime.wait_until_finished(10s));
+  runtime.stop();
+  std::vector<RuntimeOutput> out(256);
+  ASSERT_EQ(runtime.pop_detections(out), 100u);
+  for (std::size_t i = 0; i < 100; ++i) EXPECT_EQ(out[i].detection.sequence, 100 - i);
 }
 
 TEST(LatencyHistogram, QuantilesMatchSortedSamplesWithinTheBucketWidth) {

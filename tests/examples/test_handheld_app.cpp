@@ -168,11 +168,10 @@ class HandheldDspThread : public ::testing::Test {
   // main.cpp's start-up and loop, with the probe in front of the pipeline.
   Result run(bool misbehave) {
     auto device = drivers::open_device("file://" + recording_.string() + "?rate=max");
-    const auto config =
-        handheld::config_for_device(handheld::load_pipeline_config(config_path_), *device);
-    drivers::GprPipelineProcessor pipeline(config);
-    probe_.emplace(pipeline, kStartUp, misbehave);
-    const auto runtime_config = handheld::runtime_config_for(*device, config);
+    const auto processor =
+        handheld::processor_for_device(handheld::load_tuned_config(config_path_), *device);
+    probe_.emplace(*processor.processor, kStartUp, misbehave);
+    const auto runtime_config = handheld::runtime_config_for(*device, processor);
     EXPECT_EQ(runtime_config.overflow, drivers::OverflowPolicy::wait);
     drivers::Runtime runtime(std::move(device), *probe_, runtime_config);
     runtime.start();
@@ -426,7 +425,7 @@ TEST(HandheldOutput, JsonLineHasTheReplayFieldsAndParses) {
 std::string config_error(const std::filesystem::path& path, const std::string& json) {
   std::ofstream(path) << json;
   try {
-    (void)handheld::load_pipeline_config(path);
+    (void)handheld::load_tuned_config(path);
   } catch (const deminer::Error& e) {
     return e.what();
   }
@@ -451,14 +450,14 @@ TEST(HandheldConfig, ErrorsNameTheFileAndTheJsonPath) {
   expect_contains(config_error(path, R"({"stages": [)"), file + "not valid JSON at byte");
   // Missing file: an IoError naming it.
   try {
-    (void)handheld::load_pipeline_config(dir / "missing.json");
+    (void)handheld::load_tuned_config(dir / "missing.json");
     FAIL() << "read a missing file";
   } catch (const deminer::IoError& e) {
     expect_contains(e.what(), (dir / "missing.json").string());
   }
   // And a good one reads back what was written.
   std::ofstream(path) << dsp::to_json(dsp::GprPipeline::default_config());
-  EXPECT_EQ(handheld::load_pipeline_config(path).samples_per_trace, 512u);
+  EXPECT_EQ(handheld::load_tuned_config(path).summary, "GPR pipeline, 512 samples per trace");
 }
 
 handheld::ParseResult parse(std::vector<const char*> args) {

@@ -1,7 +1,8 @@
 // deminer train, deminer tune and deminer replay on small labelled lanes, as a user runs them:
 // the model is written, evaluation refuses the training seeds, the tuned configuration holds the
 // ROC's operating point (the same threshold and statistics as its row in the ROC data), and
-// replaying the lanes with it gives that operating point again.
+// replaying the lanes with it gives that operating point again; `deminer run` on a recording of
+// a lane raises the replay's alarms.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -198,6 +199,57 @@ TEST_F(LaneCli, TuneNeedsExactlyOneRequirement) {
   EXPECT_NE(both.status, 0);
   EXPECT_NE(both.output.find("exactly one of --target-pd and --max-far"), std::string::npos)
       << both.output;
+}
+
+// tuned.json loaded unchanged by the runtime: a recording of a held-out lane (`simulate --lane`)
+// through `deminer run` raises the alarms `deminer replay` raises on that lane, in the same order
+// and at the same places; a recording from another radar is refused, naming both trace lengths.
+TEST_F(LaneCli, RunOnARecordingOfTheLaneGivesTheReplaysAlarms) {
+  const std::string lane = write_lane();
+  ASSERT_EQ(run_cli("train " + lane + " --seeds 1-4 -o " + path("model.json")).status, 0);
+  ASSERT_EQ(run_cli("tune " + lane + " --seeds 11-12 --model " + path("model.json") +
+                    " --max-far 3 --out-dir " + path("out"))
+                .status,
+            0);
+  const std::string tuned = path("out/tuned.json");
+  const std::string recording = path("lane11.dmr");
+  const auto simulated = run_cli("simulate --lane " + lane + " --seed 11 --out " + recording);
+  ASSERT_EQ(simulated.status, 0) << simulated.output;
+  EXPECT_NE(simulated.output.find("40 sweeps"), std::string::npos) << simulated.output;
+
+  const auto replayed =
+      run_cli("replay " + lane + " --seeds 11 --config " + tuned + " --json", false);
+  ASSERT_EQ(replayed.status, 0) << replayed.output;
+  const Json reference = Json::parse(replayed.output).at("alarms");
+  ASSERT_GT(reference.size(), 0u);
+
+  const auto ran = run_cli(
+      "run file://" + recording + "?rate=max --config " + tuned + " --json --stats 0", false);
+  ASSERT_EQ(ran.status, 0) << ran.output;
+  std::vector<Json> alarms;
+  std::istringstream lines(ran.output);
+  for (std::string line; std::getline(lines, line);) {
+    const Json j = Json::parse(line);
+    if (!j.contains("summary")) alarms.push_back(j);
+  }
+  ASSERT_EQ(alarms.size(), reference.size()) << ran.output;
+  for (std::size_t i = 0; i < alarms.size(); ++i) {
+    EXPECT_DOUBLE_EQ(alarms[i].at("position_m"), reference[i].at("x_m")) << "alarm " << i;
+    EXPECT_DOUBLE_EQ(alarms[i].at("advance_m"), reference[i].at("y_m")) << "alarm " << i;
+    EXPECT_EQ(alarms[i].at("class"), reference[i].at("class")) << "alarm " << i;
+    EXPECT_FLOAT_EQ(alarms[i].at("score").get<float>(),
+                    static_cast<float>(reference[i].at("score").get<double>()));
+  }
+
+  Json other = Json::parse(std::ifstream(tuned));
+  other["gpr_pipeline"]["samples_per_trace"] = 1024;
+  std::ofstream(path("other.json")) << other.dump();
+  const auto refused =
+      run_cli("run file://" + recording + "?rate=max --config " + path("other.json"));
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.output.find("gpr_pipeline.samples_per_trace is 1024 but the device sends 512"),
+            std::string::npos)
+      << refused.output;
 }
 
 // One head over every lane: a wetter lane runs with the first lane's chains, and the note says

@@ -1,6 +1,8 @@
 // deminer run: the live pipeline from any device (serial, UDP, replay, simulation), exactly as
 // the handheld unit runs it — acquisition thread, lock-free queues, DSP thread — printing each
 // detection as it happens and running counters (frames, gaps, CRC errors, overflows, latency).
+// The processor is the one the configuration describes (drivers/runtime/configured_processor):
+// a GPR pipeline, or the dual-sensor head `deminer tune` wrote into tuned.json.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,11 +14,10 @@
 
 #include "commands.hpp"
 #include "deminer/drivers/device/recording_device.hpp"
-#include "deminer/drivers/runtime/gpr_processor.hpp"
+#include "deminer/drivers/runtime/configured_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
-#include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/device/replay_device.hpp"
 #include "text_file.hpp"
 
@@ -41,17 +42,15 @@ struct RunOptions {
   std::string overflow;  // "", "drop" or "wait"
 };
 
-dsp::GprPipeline::Config pipeline_config(const RunOptions& options, const drivers::Device& device) {
-  auto config =
-      options.config_path.empty()
-          ? dsp::GprPipeline::default_config()
-          : dsp::gpr_pipeline_config_from_json(
-                read_text_file(options.config_path, "pipeline configuration"), options.config_path);
-  if (device.description() && device.description()->samples_per_trace > 0) {
-    config.samples_per_trace = device.description()->samples_per_trace;
+drivers::ConfiguredProcessor processor_for(const RunOptions& options,
+                                           const drivers::Device& device) {
+  const std::size_t samples =
+      options.samples.value_or(drivers::described_samples_per_trace(device));
+  if (options.config_path.empty()) {
+    return drivers::configured_processor(dsp::GprPipeline::default_config(), samples);
   }
-  if (options.samples) config.samples_per_trace = *options.samples;
-  return config;
+  return drivers::configured_processor(read_text_file(options.config_path, "configuration"),
+                                       options.config_path, samples);
 }
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
@@ -59,6 +58,23 @@ double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 void print_detection(const RunOptions& options, const drivers::RuntimeOutput& out) {
   const auto& d = out.detection;
   const double latency_ms = ms(out.output_ns - out.received_ns);
+  if (d.sensor == dsp::Sensor::fused) {  // a dual-sensor head's alarm on one object
+    if (options.json) {
+      const nlohmann::json line = {
+          {"position_m", d.position_m}, {"advance_m", d.advance_m},
+          {"depth_m", d.depth_m},       {"class", dsp::to_string(d.object_class)},
+          {"confidence", d.confidence}, {"score", d.score},
+          {"latency_ms", latency_ms}};
+      std::printf("%s\n", line.dump().c_str());
+    } else {
+      std::printf(
+          "alarm  x %7.3f m  y %8.3f m  %-16s confidence %.2f  score %.4g  latency %.3f ms\n",
+          d.position_m, d.advance_m, std::string(dsp::to_string(d.object_class)).c_str(),
+          static_cast<double>(d.confidence), static_cast<double>(d.score), latency_ms);
+    }
+    std::fflush(stdout);
+    return;
+  }
   if (options.json) {
     const nlohmann::json line = {{"position_m", d.position_m}, {"depth_m", d.depth_m},
                                  {"time_s", d.time_s},         {"score", d.score},
@@ -80,6 +96,7 @@ nlohmann::json counters_json(const drivers::Runtime& runtime) {
   const auto& latency = runtime.latency();
   return {{"frames", c.device.frames},
           {"traces", c.traces_processed},
+          {"vlf_blocks", c.blocks_processed},
           {"gaps", c.device.sequence_gaps},
           {"frames_lost", c.device.frames_lost},
           {"crc_errors", c.device.crc_errors},
@@ -101,20 +118,22 @@ nlohmann::json counters_json(const drivers::Runtime& runtime) {
 void print_counters(const drivers::Runtime& runtime) {
   const auto c = runtime.counters();
   const auto& latency = runtime.latency();
-  std::fprintf(stderr,
-               "frames %llu  traces %llu  gaps %llu (lost %llu)  crc %llu  header %llu  "
-               "overflows %llu  disconnects %llu  detections %llu  latency p50 %.3f ms  p99 "
-               "%.3f ms\n",
-               static_cast<unsigned long long>(c.device.frames),
-               static_cast<unsigned long long>(c.traces_processed),
-               static_cast<unsigned long long>(c.device.sequence_gaps),
-               static_cast<unsigned long long>(c.device.frames_lost),
-               static_cast<unsigned long long>(c.device.crc_errors),
-               static_cast<unsigned long long>(c.device.header_errors),
-               static_cast<unsigned long long>(c.overflows + c.device.overflows),
-               static_cast<unsigned long long>(c.device.disconnects),
-               static_cast<unsigned long long>(c.detections), ms(latency.quantile(0.5)),
-               ms(latency.quantile(0.99)));
+  std::fprintf(
+      stderr,
+      "frames %llu  traces %llu  blocks %llu  gaps %llu (lost %llu)  crc %llu  header %llu  "
+      "overflows %llu  disconnects %llu  detections %llu  latency p50 %.3f ms  p99 "
+      "%.3f ms\n",
+      static_cast<unsigned long long>(c.device.frames),
+      static_cast<unsigned long long>(c.traces_processed),
+      static_cast<unsigned long long>(c.blocks_processed),
+      static_cast<unsigned long long>(c.device.sequence_gaps),
+      static_cast<unsigned long long>(c.device.frames_lost),
+      static_cast<unsigned long long>(c.device.crc_errors),
+      static_cast<unsigned long long>(c.device.header_errors),
+      static_cast<unsigned long long>(c.overflows + c.device.overflows),
+      static_cast<unsigned long long>(c.device.disconnects),
+      static_cast<unsigned long long>(c.detections), ms(latency.quantile(0.5)),
+      ms(latency.quantile(0.99)));
 }
 
 int run(const RunOptions& options) {
@@ -129,12 +148,11 @@ int run(const RunOptions& options) {
   auto device = sim::open_device(options.uri);
   const std::string scheme = drivers::parse_device_uri(options.uri).scheme;
   const bool finite_source = scheme == "replay" || scheme == "sim" || scheme == "file";
-  drivers::GprPipelineProcessor processor(pipeline_config(options, *device));
+  const drivers::ConfiguredProcessor processor = processor_for(options, *device);
 
   drivers::RuntimeConfig config;
   config.slots = options.slots;
-  config.max_samples_per_trace =
-      std::max<std::size_t>(processor.pipeline().config().samples_per_trace, 8192);
+  config.max_samples_per_trace = std::max<std::size_t>(processor.max_samples_per_input, 8192);
   // A recording can wait for the DSP (nothing is lost); a live head cannot.
   config.overflow =
       options.overflow.empty()
@@ -142,12 +160,12 @@ int run(const RunOptions& options) {
           : (options.overflow == "wait" ? drivers::OverflowPolicy::wait
                                         : drivers::OverflowPolicy::drop_newest);
   if (options.threshold) config.alarm_threshold = *options.threshold;
-  drivers::Runtime runtime(std::move(device), processor, config);
+  drivers::Runtime runtime(std::move(device), *processor.processor, config);
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  std::fprintf(stderr, "deminer run: %s open (%zu samples per trace); Ctrl-C stops\n",
-               runtime.device().uri().c_str(), processor.pipeline().config().samples_per_trace);
+  std::fprintf(stderr, "deminer run: %s open (%s); Ctrl-C stops\n", runtime.device().uri().c_str(),
+               processor.summary.c_str());
   runtime.start();
 
   std::array<drivers::RuntimeOutput, 32> batch{};
@@ -197,16 +215,19 @@ Command add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* sub = app.add_subcommand(
       "run",
-      "Run the live GPR pipeline from a device (serial, UDP, replayed recording or simulation) on "
+      "Run the live pipeline from a device (serial, UDP, replayed recording or simulation) on "
       "an acquisition thread and a DSP thread, as on the handheld unit; print each detection as "
-      "it happens and running counters (frames, gaps, CRC errors, overflows, latency).");
+      "it happens and running counters (frames, gaps, CRC errors, overflows, latency). With the "
+      "tuned.json of 'deminer tune' it runs the dual-sensor head (GPR + VLF metal detector) and "
+      "prints one alarm per object with its class and confidence.");
   sub->add_option("uri", options->uri,
                   "Device URI: serial:///dev/ttyUSB0?baud=921600, udp://0.0.0.0:5005, "
                   "file://FILE.dmr?rate=realtime|max, replay://FILE?rate=realtime|max, "
                   "sim://gpr?rate=realtime");
   sub->add_option("--config", options->config_path,
-                  "Pipeline configuration (JSON: ordered stages and detector, see "
-                  "docs/pipeline-config.md; 'deminer replay FILE --print-config' writes one)")
+                  "Configuration (JSON): a GPR pipeline (ordered stages and detector, see "
+                  "docs/pipeline-config.md; 'deminer replay FILE --print-config' writes one), or "
+                  "a dual-sensor head's tuned.json from 'deminer tune' (docs/lanes.md)")
       ->check(CLI::ExistingFile);
   sub->add_flag("--list", options->list, "List the devices available here and exit");
   sub->add_flag("--json", options->json,
@@ -240,6 +261,8 @@ Command add_run_command(CLI::App& app) {
       "  deminer run file://scene.dmr?rate=max\n"
       "  deminer run serial:///dev/ttyUSB0?baud=921600 --json\n"
       "  deminer run udp://0.0.0.0:5005 --threshold 12\n"
+      "  deminer run file://lane.dmr?rate=max --config out/tuned.json   # dual-sensor head; "
+      "lane.dmr from 'deminer simulate --lane'\n"
       "Exit status 0 on success, 1 when the device cannot be opened.");
   return {sub, [options] { return run(*options); }};
 }

@@ -1,5 +1,6 @@
 // deminer simulate: a synthetic GPR scene, or with --md a metal-detector scene (VLF raw ADC blocks
-// or PI gate frames), -> a deminer recording plus its ground truth (JSON).
+// or PI gate frames), or with --lane a labelled lane scanned by a dual-sensor head (swept GPR
+// traces and VLF blocks) -> a deminer recording plus its ground truth (JSON).
 #include <cstdio>
 #include <iterator>
 #include <string>
@@ -8,6 +9,8 @@
 #include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/sim/gpr/scene.hpp"
+#include "deminer/sim/lane/lane.hpp"
+#include "deminer/sim/lane/lane_detection.hpp"
 #include "deminer/sim/md/md_scene.hpp"
 #include "terminal.hpp"
 #include "text_file.hpp"
@@ -23,6 +26,7 @@ struct SimulateOptions {
   bool seed_given = false;
   bool print_scene = false;
   bool metal_detector = false;
+  std::string lane_path;
 };
 
 drivers::link::DeviceDescription simulator_device(const sim::GprSceneConfig& scene) {
@@ -55,6 +59,58 @@ drivers::link::DeviceDescription simulator_device(const sim::md::MdSceneConfig& 
       static_cast<std::uint32_t>(vlf ? scene.samples_per_block : scene.gate_times_s.size());
   device.channels = 1;
   return device;
+}
+
+// The recording's header describes the radar: its trace length is what `deminer run` and the
+// handheld check the tuned chains against; the VLF blocks describe themselves.
+drivers::link::DeviceDescription simulator_device(const sim::lane::LaneConfig& lane) {
+  drivers::link::DeviceDescription device = simulator_device(lane.gpr);
+  device.name = "deminer dual-sensor lane simulator (GPR + VLF)";
+  device.model = "sim-lane";
+  device.serial = "seed-" + std::to_string(lane.seed);
+  return device;
+}
+
+int run_lane(const SimulateOptions& options) {
+  sim::lane::LaneConfig config = sim::lane::lane_config_from_json(
+      read_text_file(options.lane_path, "lane file"), options.lane_path);
+  if (options.seed_given) config.seed = options.seed;
+  if (options.print_scene) {
+    std::printf("%s\n", sim::lane::lane_config_to_json(config).c_str());
+    return 0;
+  }
+  if (options.recording_path.empty()) {
+    throw ConfigError("simulate --lane: --out RECORDING is required (or use --print-scene)");
+  }
+  const sim::lane::Lane lane = sim::lane::generate_lane(config);
+  drivers::link::RecordingWriter writer(options.recording_path, simulator_device(config));
+  std::size_t traces = 0;
+  std::size_t blocks = 0;
+  sim::lane::HeadInputs inputs;
+  inputs.trace = [&](const dsp::TraceView& trace, const dsp::SweepPlace& place) {
+    writer.write_swept_trace(trace, place);
+    ++traces;
+  };
+  inputs.block = [&](const dsp::md::VlfBlockView& block) {
+    writer.write_vlf_block(block);
+    ++blocks;
+  };
+  Progress progress("writing " + options.recording_path, lane.sweeps.size() + 1);
+  sim::lane::for_each_head_input(lane, inputs,
+                                 [&](std::size_t done, std::size_t) { progress.update(done); });
+  writer.close();
+
+  const std::string truth_path =
+      options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+  write_text_file(truth_path, sim::lane::lane_truth_to_json(lane.truth));
+  std::printf(
+      "simulated lane %.4g m x %.4g m (%zu objects, seed %llu): %zu sweeps, %zu GPR traces x %zu "
+      "samples, %zu VLF blocks\n",
+      lane.truth.width_m, lane.truth.length_m, lane.truth.objects.size(),
+      static_cast<unsigned long long>(config.seed), lane.sweeps.size(), traces,
+      config.gpr.samples_per_trace, blocks);
+  std::printf("recording: %s\ntruth:     %s\n", options.recording_path.c_str(), truth_path.c_str());
+  return 0;
 }
 
 int run_metal_detector(const SimulateOptions& options) {
@@ -111,6 +167,7 @@ int run_metal_detector(const SimulateOptions& options) {
 }
 
 int run(const SimulateOptions& options) {
+  if (!options.lane_path.empty()) return run_lane(options);
   if (options.metal_detector) return run_metal_detector(options);
   sim::GprSceneConfig scene =
       options.scene_path.empty()
@@ -172,6 +229,14 @@ Command add_simulate_command(CLI::App& app) {
   sub->add_flag("--md", options->metal_detector,
                 "Simulate a metal detector (VLF or PI, the scene's \"detector\") instead of a GPR; "
                 "--scene then takes a metal-detector scene (see --md --print-scene)");
+  sub->add_option("--lane", options->lane_path,
+                  "Simulate a labelled lane (a lane file, docs/lanes.md) scanned by a dual-sensor "
+                  "head: swept GPR traces and VLF blocks in one recording, in the order the head "
+                  "delivers them; the truth is the lane's. 'deminer run file://REC.dmr --config "
+                  "tuned.json' then replays it through the tuned head")
+      ->check(CLI::ExistingFile)
+      ->excludes("--md")
+      ->excludes("--scene");
   sub->add_flag("--print-scene", options->print_scene,
                 "Print the scene as JSON (a starting point for --scene) and exit");
   sub->footer(
@@ -180,7 +245,8 @@ Command add_simulate_command(CLI::App& app) {
       "  deminer simulate --md --out md.dmr   # VLF: 5 mm aluminium and 12 mm chrome steel in "
       "moderate soil\n"
       "  deminer simulate --md --print-scene > md_scene.json   # \"detector\": \"pi\" for pulse "
-      "induction");
+      "induction\n"
+      "  deminer simulate --lane docs/configs/lane.json --seed 101 --out lane.dmr   # dual-sensor");
   return {sub, [options] { return run(*options); }};
 }
 

@@ -25,7 +25,9 @@ const char* to_string(TracePayloadStatus status) noexcept {
     case TracePayloadStatus::bad_dt:
       return "dt_s is not finite and positive";
     case TracePayloadStatus::non_finite_header:
-      return "time_zero_s or position_m is not finite";
+      return "time_zero_s, position_m or advance_m is not finite";
+    case TracePayloadStatus::reserved_not_zero:
+      return "reserved flag bits of a swept trace are set";
   }
   return "unknown status";
 }
@@ -75,6 +77,41 @@ TraceDecodeResult decode_trace_payload(std::span<const std::byte> payload, dsp::
   header = h;
   for (std::size_t i = 0; i < count; ++i) samples[i] = r.f32();
   return {ok, count};
+}
+
+namespace {
+constexpr std::uint32_t kEndsSweepFlag = 1;
+}  // namespace
+
+std::size_t encode_swept_trace_payload(const dsp::TraceView& trace, const dsp::SweepPlace& place,
+                                       std::span<std::byte> out) noexcept {
+  if (out.size() < kSweptTracePrefixSize) return 0;
+  const std::size_t trace_bytes = encode_trace_payload(trace, out.subspan(kSweptTracePrefixSize));
+  if (trace_bytes == 0) return 0;
+  detail::ByteWriter w(out);
+  w.f64(place.advance_m);
+  w.u32(place.sweep);
+  w.u32(place.ends_sweep ? kEndsSweepFlag : 0);
+  return kSweptTracePrefixSize + trace_bytes;
+}
+
+TraceDecodeResult decode_swept_trace_payload(std::span<const std::byte> payload,
+                                             dsp::TraceHeader& header, dsp::SweepPlace& place,
+                                             std::span<float> samples) noexcept {
+  using enum TracePayloadStatus;
+  if (payload.size() < kSweptTracePrefixSize) return {too_short, 0};
+  detail::ByteReader r(payload);
+  dsp::SweepPlace p;
+  p.advance_m = r.f64();
+  p.sweep = r.u32();
+  const std::uint32_t flags = r.u32();
+  if ((flags & ~kEndsSweepFlag) != 0) return {reserved_not_zero, 0};
+  if (!std::isfinite(p.advance_m)) return {non_finite_header, 0};
+  p.ends_sweep = (flags & kEndsSweepFlag) != 0;
+  const TraceDecodeResult trace =
+      decode_trace_payload(payload.subspan(kSweptTracePrefixSize), header, samples);
+  if (trace.status == ok) place = p;
+  return trace;
 }
 
 namespace {

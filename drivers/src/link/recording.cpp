@@ -90,6 +90,13 @@ void RecordingWriter::write_trace(const dsp::TraceView& trace) {
                 [&](std::span<std::byte> out) { return encode_trace_payload(trace, out); });
 }
 
+void RecordingWriter::write_swept_trace(const dsp::TraceView& trace, const dsp::SweepPlace& place) {
+  write_payload(
+      FrameType::swept_gpr_trace, trace.header.timestamp_ns,
+      swept_trace_payload_size(trace.samples.size()), "swept trace",
+      [&](std::span<std::byte> out) { return encode_swept_trace_payload(trace, place, out); });
+}
+
 void RecordingWriter::write_vlf_block(const dsp::md::VlfBlockView& block) {
   write_payload(FrameType::vlf_block, block.header.timestamp_ns,
                 vlf_block_payload_size(block.samples.size()), "VLF block",

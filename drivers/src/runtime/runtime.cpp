@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "deminer/drivers/link/md_payloads.hpp"
+
 namespace deminer::drivers {
 namespace {
 
@@ -143,6 +145,7 @@ RuntimeCounters Runtime::counters() const noexcept {
   RuntimeCounters c;
   c.frames_received = frames_received_.load(r);
   c.traces_processed = traces_processed_.load(r);
+  c.blocks_processed = blocks_processed_.load(r);
   c.overflows = overflows_.load(r);
   c.overflow_waits = overflow_waits_.load(r);
   c.bad_payloads = bad_payloads_.load(r);
@@ -203,7 +206,9 @@ void Runtime::acquisition_loop() noexcept {
     const ReadResult result = device_->read(config_.read_timeout);
     if (result.status == ReadStatus::frame) {
       frames_received_.fetch_add(1, r);
-      if (result.header.type != link::FrameType::gpr_trace) {
+      const link::FrameType type = result.header.type;
+      if (type != link::FrameType::gpr_trace && type != link::FrameType::swept_gpr_trace &&
+          type != link::FrameType::vlf_block) {
         other_frames_.fetch_add(1, r);
         continue;
       }
@@ -218,16 +223,12 @@ void Runtime::acquisition_loop() noexcept {
         overflow_waits_.fetch_add(1, r);
         if (!take_free_slot(index, true)) break;
       }
-      Slot& slot = slots_[index];
-      const auto decoded =
-          link::decode_trace_payload(result.payload, slot.header, samples_of(index));
-      if (decoded.status != link::TracePayloadStatus::ok) {
+      if (!decode_into(index, result)) {
         bad_payloads_.fetch_add(1, r);
         spare = index;
         continue;
       }
-      slot.kind = SlotKind::trace;
-      slot.sample_count = decoded.sample_count;
+      Slot& slot = slots_[index];
       slot.received_ns = result.received_ns;
       slot.sender_timestamp_ns = result.header.timestamp_ns;
       hand_over(index);
@@ -244,6 +245,67 @@ void Runtime::acquisition_loop() noexcept {
   acquisition_done_.store(true, std::memory_order_release);
   wake_.fetch_add(1, std::memory_order_release);
   wake_.notify_one();
+}
+
+bool Runtime::decode_into(std::uint32_t index, const ReadResult& result) noexcept {
+  Slot& slot = slots_[index];
+  const std::span<float> samples = samples_of(index);
+  switch (result.header.type) {
+    case link::FrameType::swept_gpr_trace: {
+      const auto decoded =
+          link::decode_swept_trace_payload(result.payload, slot.header, slot.place, samples);
+      slot.kind = SlotKind::swept_trace;
+      slot.sample_count = decoded.sample_count;
+      return decoded.status == link::TracePayloadStatus::ok;
+    }
+    case link::FrameType::vlf_block: {
+      const auto decoded = link::decode_vlf_block_payload(result.payload, slot.block, samples);
+      slot.kind = SlotKind::vlf_block;
+      slot.sample_count = decoded.count;
+      return decoded.status == link::MdPayloadStatus::ok;
+    }
+    default: {
+      const auto decoded = link::decode_trace_payload(result.payload, slot.header, samples);
+      slot.kind = SlotKind::trace;
+      slot.sample_count = decoded.sample_count;
+      return decoded.status == link::TracePayloadStatus::ok;
+    }
+  }
+}
+
+void Runtime::process_slot(std::uint32_t index) noexcept {
+  constexpr auto r = std::memory_order_relaxed;
+  const Slot& slot = slots_[index];
+  const std::span<const float> samples = samples_of(index).first(slot.sample_count);
+  switch (slot.kind) {
+    case SlotKind::trace:
+      emit(processor_.process({slot.header, samples}, found_), slot);
+      traces_processed_.fetch_add(1, r);
+      break;
+    case SlotKind::swept_trace:
+      emit(processor_.process_swept_trace({slot.header, samples}, slot.place, found_), slot);
+      traces_processed_.fetch_add(1, r);
+      break;
+    case SlotKind::vlf_block:
+      emit(processor_.process_vlf_block({slot.block, samples}, found_), slot);
+      blocks_processed_.fetch_add(1, r);
+      break;
+    case SlotKind::disconnected:
+    case SlotKind::end_of_stream:
+      flush_processor(slot);
+      return;
+  }
+  latency_.add(monotonic_ns() - slot.received_ns);
+}
+
+void Runtime::flush_processor(const Slot& slot) noexcept {
+  // A full `out` may mean more is pending (TraceProcessor::flush); the bound guards against a
+  // processor that always fills it.
+  for (std::size_t round = 0; round < config_.detection_capacity; ++round) {
+    const std::size_t n = processor_.flush(found_);
+    emit(n, slot);
+    if (n < found_.size()) break;
+  }
 }
 
 void Runtime::emit(std::size_t count, const Slot& slot) noexcept {
@@ -277,16 +339,8 @@ void Runtime::dsp_loop() noexcept {
     }
     std::uint32_t index = 0;
     if (filled_.pop(index)) {
-      const Slot& slot = slots_[index];
-      if (slot.kind == SlotKind::trace) {
-        const dsp::TraceView view{slot.header, samples_of(index).first(slot.sample_count)};
-        emit(processor_.process(view, found_), slot);
-        traces_processed_.fetch_add(1, r);
-        latency_.add(monotonic_ns() - slot.received_ns);
-      } else {
-        emit(processor_.flush(found_), slot);
-        ended = ended || slot.kind == SlotKind::end_of_stream;
-      }
+      process_slot(index);
+      ended = ended || slots_[index].kind == SlotKind::end_of_stream;
       free_.push(index);
       continue;
     }
@@ -301,7 +355,7 @@ void Runtime::dsp_loop() noexcept {
     }
     wake_.wait(seen, std::memory_order_acquire);
   }
-  if (!ended) emit(processor_.flush(found_), Slot{});  // stopped mid-stream: report what waits
+  if (!ended) flush_processor(Slot{});  // stopped mid-stream: report what waits
   finished_.store(ended, std::memory_order_release);
 }
 

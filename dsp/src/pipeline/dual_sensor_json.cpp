@@ -138,6 +138,15 @@ DualSensorConfig dual_sensor_config_from_json(std::string_view json_text, std::s
   }
 }
 
+bool is_dual_sensor_config(std::string_view json_text) noexcept {
+  try {
+    const json parsed = json::parse(json_text);
+    return parsed.is_object() && parsed.contains("decision");
+  } catch (...) {  // malformed JSON or out of memory: not recognised
+    return false;
+  }
+}
+
 std::string dual_sensor_config_to_json(const DualSensorConfig& config) {
   json document = chains_json(config.pipeline);
   const ObjectDecision& decision = config.decision;

@@ -76,6 +76,27 @@ LaneDetections detect_lane(const Lane& lane, const dsp::DualSensorPipeline::Conf
       (d.sensor == dsp::Sensor::gpr ? result.gpr : result.md).push_back(d);
     }
   };
+  HeadInputs inputs;
+  inputs.trace = [&](const dsp::TraceView& trace, const dsp::SweepPlace& place) {
+    keep(pipeline.process_trace(trace, place.advance_m, closed));
+    if (place.ends_sweep) keep(pipeline.end_sweep(closed));
+  };
+  inputs.block = [&](const dsp::md::VlfBlockView& block) {
+    keep(pipeline.process_block(block, closed));
+  };
+  const std::size_t sweeps = lane.sweeps.size();
+  for_each_head_input(lane, inputs, [&](std::size_t done, std::size_t total) {
+    if (progress && done < total) progress(done, total);
+  });
+  for (std::size_t n = pipeline.flush(closed);; n = pipeline.flush(closed)) {
+    keep(n);
+    if (n == 0) break;
+  }
+  if (progress) progress(sweeps + 1, sweeps + 1);
+  return result;
+}
+
+void for_each_head_input(const Lane& lane, const HeadInputs& inputs, const LaneProgress& progress) {
   // The metal detector's recording of the whole lane is small; the radar's is rendered sweep by
   // sweep. The head delivers a sweep's traces and its blocks together; here each sweep's GPR
   // traces come first, then the blocks of the same stretch of the sweep line.
@@ -85,27 +106,29 @@ LaneDetections detect_lane(const Lane& lane, const dsp::DualSensorPipeline::Conf
   for (std::size_t k = 0; k < sweeps; ++k) {
     const SimulatedScene scene =
         simulate_gpr_scene(lane_gpr_sweep_scene(lane.config, lane.truth, k));
-    for (const dsp::Trace& trace : scene.traces) {
-      const double advance = lane_head_y_m(lane.config, k, trace.header.position_m);
-      keep(pipeline.process_trace(trace.view(), advance, closed));
+    const LaneSweep& sweep = lane.sweeps[k];
+    const std::size_t n = scene.traces.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      dsp::TraceView trace = scene.traces[i].view();
+      // Stamped on the head's clock (the blocks' clock), in the order delivered.
+      const double t_s = sweep.start_time_s + (sweep.end_time_s - sweep.start_time_s) *
+                                                  static_cast<double>(i) / static_cast<double>(n);
+      trace.header.timestamp_ns = std::llround(t_s * 1e9);
+      const dsp::SweepPlace place{lane_head_y_m(lane.config, k, trace.header.position_m),
+                                  static_cast<std::uint32_t>(k), i + 1 == n};
+      inputs.trace(trace, place);
     }
-    keep(pipeline.end_sweep(closed));
     for (; next_block < md.vlf_blocks.size() &&
            md.vlf_blocks[next_block].header.advance_m < lane.sweeps[k].y_end_m;
          ++next_block) {
-      keep(pipeline.process_block(md.vlf_blocks[next_block].view(), closed));
+      inputs.block(md.vlf_blocks[next_block].view());
     }
     if (progress) progress(k + 1, sweeps + 1);
   }
   for (; next_block < md.vlf_blocks.size(); ++next_block) {
-    keep(pipeline.process_block(md.vlf_blocks[next_block].view(), closed));
-  }
-  for (std::size_t n = pipeline.flush(closed);; n = pipeline.flush(closed)) {
-    keep(n);
-    if (n == 0) break;
+    inputs.block(md.vlf_blocks[next_block].view());
   }
   if (progress) progress(sweeps + 1, sweeps + 1);
-  return result;
 }
 
 std::vector<eval::TruthObject> evaluation_truth(const LaneTruth& truth) {

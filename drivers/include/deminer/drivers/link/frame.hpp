@@ -47,13 +47,14 @@ enum class FrameType : std::uint8_t {
   device_description = 2,  // payloads.hpp: encode_device_description
   vlf_block = 3,           // md_payloads.hpp: encode_vlf_block_payload
   pi_frame = 4,            // md_payloads.hpp: encode_pi_frame_payload
+  swept_gpr_trace = 5,     // payloads.hpp: encode_swept_trace_payload
 };
 
 // A decoder rejects other type codes as an invalid header: it helps reject false sync matches.
 // Adding a type means adding it here.
 [[nodiscard]] constexpr bool is_known_frame_type(std::uint8_t type) noexcept {
   return type >= static_cast<std::uint8_t>(FrameType::gpr_trace) &&
-         type <= static_cast<std::uint8_t>(FrameType::pi_frame);
+         type <= static_cast<std::uint8_t>(FrameType::swept_gpr_trace);
 }
 
 // What the sender chooses; version, length and CRC follow from the encoding.

@@ -36,7 +36,8 @@ enum class TracePayloadStatus : std::uint8_t {
   length_mismatch,            // sample count disagrees with the payload length
   samples_do_not_fit,         // the caller's sample span is shorter than the sample count
   bad_dt,                     // dt_s is not finite and positive
-  non_finite_header,          // time_zero_s or position_m is NaN or infinite
+  non_finite_header,          // time_zero_s, position_m (or a swept trace's advance_m) not finite
+  reserved_not_zero,          // a swept trace's reserved flag bits are set
 };
 
 [[nodiscard]] const char* to_string(TracePayloadStatus status) noexcept;
@@ -58,6 +59,26 @@ struct TraceDecodeResult {
 [[nodiscard]] TraceDecodeResult decode_trace_payload(std::span<const std::byte> payload,
                                                      dsp::TraceHeader& header,
                                                      std::span<float> samples) noexcept;
+
+// Swept GPR trace payload (16 + 56 + 4·n bytes): a trace of a head that sweeps a 2-D area,
+// with its place on the lane (dsp::SweepPlace), then a GPR trace payload as above:
+//   0 advance_m f64 | 8 sweep u32 | 12 flags u32 (bit 0: ends_sweep; others 0) | 16 trace payload
+// Why a frame type of its own: a dual-sensor head's radar must say where along the lane each
+// trace was taken and when the sweep reversed, and the plain trace frame has no room for it.
+inline constexpr std::size_t kSweptTracePrefixSize = 16;
+
+[[nodiscard]] constexpr std::size_t swept_trace_payload_size(std::size_t samples) noexcept {
+  return kSweptTracePrefixSize + trace_payload_size(samples);
+}
+
+[[nodiscard]] std::size_t encode_swept_trace_payload(const dsp::TraceView& trace,
+                                                     const dsp::SweepPlace& place,
+                                                     std::span<std::byte> out) noexcept;
+// As decode_trace_payload, and `place` is written only on success too.
+[[nodiscard]] TraceDecodeResult decode_swept_trace_payload(std::span<const std::byte> payload,
+                                                           dsp::TraceHeader& header,
+                                                           dsp::SweepPlace& place,
+                                                           std::span<float> samples) noexcept;
 
 // Device description payload (23 bytes + strings):
 //   0 nominal_dt_s f64 | 8 centre_frequency_hz f64 | 16 samples_per_trace u32 | 20 channels u16 |

@@ -58,6 +58,8 @@ class RecordingWriter {
   // Appends a gpr_trace frame numbered one after the last frame written, stamped with the
   // trace's timestamp_ns. Allocates only when a trace is longer than any before it.
   void write_trace(const dsp::TraceView& trace);
+  // A swept_gpr_trace frame: a trace of a dual-sensor head with its place on the lane.
+  void write_swept_trace(const dsp::TraceView& trace, const dsp::SweepPlace& place);
   // The same for metal-detector frames (md_payloads.hpp), stamped with their timestamp_ns.
   void write_vlf_block(const dsp::md::VlfBlockView& block);
   void write_pi_frame(const dsp::md::PiFrameView& frame);

@@ -1,5 +1,6 @@
 // Runtime: the live pipeline of a handheld unit. An acquisition thread reads a Device and
-// decodes trace frames into preallocated slots; a DSP thread runs a TraceProcessor on them;
+// decodes its sensor frames (GPR traces, swept GPR traces, VLF blocks) into preallocated slots;
+// a DSP thread runs a TraceProcessor on them;
 // detections leave through a queue that the UI/audio thread (or `deminer run`) drains.
 //
 //   Device --read--> [acquisition thread] --slot index--> spsc_queue --> [DSP thread]
@@ -35,6 +36,7 @@
 #include "deminer/drivers/device/device.hpp"
 #include "deminer/dsp/core/detection.hpp"
 #include "deminer/dsp/core/trace.hpp"
+#include "deminer/dsp/md/md_frame.hpp"
 
 namespace deminer::drivers {
 
@@ -52,7 +54,20 @@ class TraceProcessor {
   // One trace; returns the detections written to `out`.
   virtual std::size_t process(const dsp::TraceView& trace,
                               std::span<dsp::Detection> out) noexcept = 0;
-  // The stream was interrupted (disconnect) or ended: report anything pending.
+  // A trace of a head that sweeps a lane (swept_gpr_trace frames) with its place; a processor
+  // that does not place its detections on the lane treats it as a plain trace.
+  virtual std::size_t process_swept_trace(const dsp::TraceView& trace,
+                                          const dsp::SweepPlace& /*place*/,
+                                          std::span<dsp::Detection> out) noexcept {
+    return process(trace, out);
+  }
+  // A metal detector's VLF block; a processor without a metal-detector chain ignores it.
+  virtual std::size_t process_vlf_block(const dsp::md::VlfBlockView& /*block*/,
+                                        std::span<dsp::Detection> /*out*/) noexcept {
+    return 0;
+  }
+  // The stream was interrupted (disconnect) or ended: report anything pending. The runtime calls
+  // it again while it fills `out`, so a processor may hand over what is pending in parts.
   virtual std::size_t flush(std::span<dsp::Detection> out) noexcept = 0;
   // Applies a change; false when the id or value is not accepted (counted, not fatal).
   virtual bool apply(const ParameterChange& /*change*/) noexcept { return false; }
@@ -65,7 +80,7 @@ enum class OverflowPolicy : std::uint8_t {
 
 struct RuntimeConfig {
   std::size_t slots = 64;                    // frame slots between the threads, [2, 65536]
-  std::size_t max_samples_per_trace = 8192;  // longer traces are refused, [1, 1 << 22]
+  std::size_t max_samples_per_trace = 8192;  // longer traces or VLF blocks: refused, [1, 1 << 22]
   std::size_t detection_capacity = 1024;     // detections waiting for the consumer, [1, 1 << 20]
   OverflowPolicy overflow = OverflowPolicy::drop_newest;
   // The acquisition thread notices stop() within this, [1 ms, 10 s].
@@ -103,11 +118,12 @@ class LatencyHistogram {
 
 struct RuntimeCounters {
   std::uint64_t frames_received = 0;    // good frames the device returned
-  std::uint64_t traces_processed = 0;   // traces the processor ran on
-  std::uint64_t overflows = 0;          // traces discarded: no free slot (drop_newest)
+  std::uint64_t traces_processed = 0;   // traces (plain and swept) the processor ran on
+  std::uint64_t blocks_processed = 0;   // VLF blocks the processor ran on
+  std::uint64_t overflows = 0;          // traces or blocks discarded: no free slot (drop_newest)
   std::uint64_t overflow_waits = 0;     // times the reader waited for a slot (wait)
-  std::uint64_t bad_payloads = 0;       // trace frames whose payload was refused or too long
-  std::uint64_t other_frames = 0;       // frames of other types (device description, ...)
+  std::uint64_t bad_payloads = 0;       // sensor frames whose payload was refused or too long
+  std::uint64_t other_frames = 0;       // frames of other types (device description, PI, ...)
   std::uint64_t corruption_events = 0;  // reads that reported corruption
   std::uint64_t disconnects = 0;
   std::uint64_t detections = 0;             // queued for the consumer
@@ -154,10 +170,12 @@ class Runtime {
   [[nodiscard]] const RuntimeConfig& config() const noexcept { return config_; }
 
  private:
-  enum class SlotKind : std::uint8_t { trace, disconnected, end_of_stream };
+  enum class SlotKind : std::uint8_t { trace, swept_trace, vlf_block, disconnected, end_of_stream };
   struct Slot {
     SlotKind kind = SlotKind::trace;
-    dsp::TraceHeader header;
+    dsp::TraceHeader header;        // trace, swept_trace
+    dsp::SweepPlace place;          // swept_trace
+    dsp::md::VlfBlockHeader block;  // vlf_block
     std::size_t sample_count = 0;
     std::int64_t received_ns = 0;
     std::int64_t sender_timestamp_ns = 0;
@@ -167,7 +185,11 @@ class Runtime {
   void dsp_loop() noexcept;
   bool take_free_slot(std::uint32_t& index, bool must_wait) noexcept;
   void hand_over(std::uint32_t index) noexcept;
+  // Decodes a sensor frame into slot `index`; false when its payload is refused.
+  bool decode_into(std::uint32_t index, const ReadResult& result) noexcept;
+  void process_slot(std::uint32_t index) noexcept;
   void emit(std::size_t count, const Slot& slot) noexcept;
+  void flush_processor(const Slot& slot) noexcept;
   std::span<float> samples_of(std::uint32_t index) noexcept;
 
   std::unique_ptr<Device> device_;
@@ -189,8 +211,8 @@ class Runtime {
   bool stopped_ = false;
   LatencyHistogram latency_;
 
-  std::atomic<std::uint64_t> frames_received_{0}, traces_processed_{0}, overflows_{0},
-      overflow_waits_{0}, bad_payloads_{0}, other_frames_{0}, corruption_events_{0},
+  std::atomic<std::uint64_t> frames_received_{0}, traces_processed_{0}, blocks_processed_{0},
+      overflows_{0}, overflow_waits_{0}, bad_payloads_{0}, other_frames_{0}, corruption_events_{0},
       disconnects_{0}, detections_{0}, detections_suppressed_{0}, detections_dropped_{0},
       parameters_applied_{0}, parameters_rejected_{0};
 

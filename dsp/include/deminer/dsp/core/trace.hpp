@@ -29,6 +29,16 @@ struct TraceHeader {
   }
 };
 
+// Where a head that sweeps a 2-D area (a handheld over a lane) took a trace: the trace header's
+// position_m runs along the sweep (across the lane), advance_m along the lane (the head's
+// odometer). Sweeps are numbered by the head; ends_sweep marks the last trace before it reversed
+// (a head that notices the reversal late leaves it false: a new sweep number ends the old sweep).
+struct SweepPlace {
+  double advance_m = 0.0;
+  std::uint32_t sweep = 0;
+  bool ends_sweep = false;
+};
+
 struct TraceView {
   TraceHeader header;
   std::span<const float> samples;

@@ -41,6 +41,11 @@ struct DualSensorConfig {
 
 [[nodiscard]] DualSensorConfig dual_sensor_config_from_json(std::string_view json_text,
                                                             std::string_view source = "config");
+// True when the text is a JSON object with a "decision" key: a dual-sensor configuration rather
+// than a GPR pipeline's (gpr_pipeline_json.hpp). Malformed text is neither: false, and the GPR
+// reader then says what is wrong with it.
+[[nodiscard]] bool is_dual_sensor_config(std::string_view json_text) noexcept;
+
 // Every field but "tuning", indented.
 [[nodiscard]] std::string dual_sensor_config_to_json(const DualSensorConfig& config);
 // The keys of the configuration that say how objects are formed ("gpr_pipeline", "md_pipeline",

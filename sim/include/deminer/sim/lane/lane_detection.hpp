@@ -21,7 +21,9 @@
 #include <vector>
 
 #include "deminer/dsp/core/detection.hpp"
+#include "deminer/dsp/core/trace.hpp"
 #include "deminer/dsp/detect/sensor_fusion.hpp"
+#include "deminer/dsp/md/md_frame.hpp"
 #include "deminer/dsp/pipeline/dual_sensor_pipeline.hpp"
 #include "deminer/sim/eval/detection_statistics.hpp"
 #include "deminer/sim/lane/lane.hpp"
@@ -41,6 +43,22 @@ struct LaneDetections {
 
 // Called after each sweep (done of total) and once more at the end of the lane.
 using LaneProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// What the head delivers, input by input: a GPR trace with its place on the lane, or a VLF block
+// (which carries its own). Views are valid during the call.
+struct HeadInputs {
+  std::function<void(const dsp::TraceView& trace, const dsp::SweepPlace& place)> trace;
+  std::function<void(const dsp::md::VlfBlockView& block)> block;
+};
+
+// Renders the whole lane and hands every input to `inputs`, in the order above: each sweep's GPR
+// traces at the head's advance where it took them (sweep k numbered k, its last trace marked
+// ends_sweep; stamped on the head's clock in the order delivered), then the VLF blocks of the
+// stretch of lane that sweep covered; the blocks left at the end. detect_lane and a recording of
+// the lane (`deminer simulate --lane`) both use this, so a replay of the recording forms the same
+// objects. Progress as detect_lane's.
+void for_each_head_input(const Lane& lane, const HeadInputs& inputs,
+                         const LaneProgress& progress = {});
 
 // Renders and processes the whole lane. Throws std::invalid_argument naming the lane when the
 // chains cannot take its sensors' data (trace length, VLF sample rate or tones): they would
