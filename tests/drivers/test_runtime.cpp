@@ -458,14 +458,23 @@ std::vector<FrameListDevice::Frame> mixed_frames() {
   return frames;
 }
 
-TEST(Runtime, SweptTracesAndVlfBlocksReachTheirOwnProcessorCalls) {
-  SensorLog log;
+// Plays the frames through a lossless runtime to the end; returns its counters.
+deminer::drivers::RuntimeCounters run_to_end(std::vector<FrameListDevice::Frame> frames,
+                                             deminer::drivers::TraceProcessor& processor,
+                                             std::vector<RuntimeOutput>* detections = nullptr) {
   RuntimeConfig config;
   config.overflow = OverflowPolicy::wait;
-  Runtime runtime(std::make_unique<FrameListDevice>(mixed_frames()), log, config);
+  Runtime runtime(std::make_unique<FrameListDevice>(std::move(frames)), processor, config);
   runtime.start();
-  ASSERT_TRUE(runtime.wait_until_finished(10s));
+  EXPECT_TRUE(runtime.wait_until_finished(10s));
   runtime.stop();
+  if (detections) detections->resize(runtime.pop_detections(*detections));
+  return runtime.counters();
+}
+
+TEST(Runtime, SweptTracesAndVlfBlocksReachTheirOwnProcessorCalls) {
+  SensorLog log;
+  const auto c = run_to_end(mixed_frames(), log);
   ASSERT_EQ(log.calls.size(), 3u);
   EXPECT_EQ(log.calls[0].kind, 't');
   EXPECT_EQ(log.calls[0].position_m, 0.25);
@@ -480,7 +489,6 @@ TEST(Runtime, SweptTracesAndVlfBlocksReachTheirOwnProcessorCalls) {
   EXPECT_EQ(log.calls[2].place.advance_m, 4.5);
   EXPECT_EQ(log.calls[2].samples, 4u);
   EXPECT_EQ(log.calls[2].first_sample, 6.0f);
-  const auto c = runtime.counters();
   EXPECT_EQ(c.traces_processed, 2u);
   EXPECT_EQ(c.blocks_processed, 1u);
   EXPECT_EQ(c.other_frames, 1u);
@@ -489,14 +497,10 @@ TEST(Runtime, SweptTracesAndVlfBlocksReachTheirOwnProcessorCalls) {
 
 TEST(Runtime, AGprOnlyProcessorTakesSweptTracesAsTracesAndIgnoresBlocks) {
   TraceCounter counter;
-  RuntimeConfig config;
-  config.overflow = OverflowPolicy::wait;
-  Runtime runtime(std::make_unique<FrameListDevice>(mixed_frames()), counter, config);
-  runtime.start();
-  ASSERT_TRUE(runtime.wait_until_finished(10s));
-  runtime.stop();
+  const auto c = run_to_end(mixed_frames(), counter);
   EXPECT_EQ(counter.traces.load(), 2);
-  EXPECT_EQ(runtime.counters().detections, 0u);
+  EXPECT_EQ(c.traces_processed, 2u);
+  EXPECT_EQ(c.blocks_processed, 1u);
 }
 
 // A processor with more pending at the end than one call's detections hold hands them over in
@@ -519,15 +523,9 @@ class PendingProcessor final : public deminer::drivers::TraceProcessor {
 
 TEST(Runtime, AFlushThatFillsItsSpanIsAskedAgain) {
   PendingProcessor processor;
-  RuntimeConfig config;
-  config.overflow = OverflowPolicy::wait;
-  Runtime runtime(std::make_unique<FrameListDevice>(std::vector<FrameListDevice::Frame>{}),
-                  processor, config);
-  runtime.start();
-  ASSERT_TRUE(runtime.wait_until_finished(10s));
-  runtime.stop();
   std::vector<RuntimeOutput> out(256);
-  ASSERT_EQ(runtime.pop_detections(out), 100u);
+  (void)run_to_end({}, processor, &out);
+  ASSERT_EQ(out.size(), 100u);
   for (std::size_t i = 0; i < 100; ++i) EXPECT_EQ(out[i].detection.sequence, 100 - i);
 }
 

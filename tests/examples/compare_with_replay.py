@@ -59,6 +59,15 @@ def close(a, b, absolute=0.0, relative=0.0):
     return abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
 
 
+def verdict(problems, same):
+    """Prints the problems, or `same` when there are none; the exit status."""
+    if problems:
+        print("DIFFERENT:\n  " + "\n  ".join(problems))
+        return 1
+    print(same)
+    return 0
+
+
 def wav_problems(wav_path, tones):
     """What is wrong with the handheld's WAV file for `tones` alarms (one tone each)."""
     with wave.open(wav_path, "rb") as w:
@@ -117,12 +126,9 @@ def compare_scene(args, handheld):
     for i, h in enumerate(found):
         print(f"handheld #{i}: position {h['position_m']:.6f} m  depth {h['depth_m']:.6f} m  "
               f"score {h['score']:.3f}")
-    if problems:
-        print("DIFFERENT:\n  " + "\n  ".join(problems))
-        return 1
-    print(f"same {len(found)} detections (positions within {POSITION_TOLERANCE_M} m, scores within "
-          f"{RELATIVE_TOLERANCE} relative); {len(truth['targets'])} targets in the scene")
-    return 0
+    return verdict(problems, f"same {len(found)} detections (positions within "
+                             f"{POSITION_TOLERANCE_M} m, scores within {RELATIVE_TOLERANCE} "
+                             f"relative); {len(truth['targets'])} targets in the scene")
 
 
 def compare_lane(args, handheld):
@@ -174,12 +180,8 @@ def compare_lane(args, handheld):
         print(f"alarm #{i}: handheld x {h['position_m']:.6f} y {h['advance_m']:.6f} {h['class']} "
               f"{h['score']:.4f} | replay x {r['x_m']:.6f} y {r['y_m']:.6f} {r['class']} "
               f"{r['score']:.4f}")
-    if problems:
-        print("DIFFERENT:\n  " + "\n  ".join(problems))
-        return 1
-    print(f"same {len(found)} alarms (places within {POSITION_TOLERANCE_M} m, scores within "
-          f"{RELATIVE_TOLERANCE} relative, same classes)")
-    return 0
+    return verdict(problems, f"same {len(found)} alarms (places within {POSITION_TOLERANCE_M} m, "
+                             f"scores within {RELATIVE_TOLERANCE} relative, same classes)")
 
 
 def main():

@@ -29,6 +29,26 @@ struct SimulateOptions {
   std::string lane_path;
 };
 
+// What every kind of scene shares: --seed overrides the scene's; --print-scene prints the scene
+// (returns false: nothing more to do); otherwise --out is required. `mode` names the flag.
+template <class Scene, class ToJson>
+bool ready_to_simulate(Scene& scene, const SimulateOptions& options, const std::string& mode,
+                       ToJson to_json) {
+  if (options.seed_given) scene.seed = options.seed;
+  if (options.print_scene) {
+    std::printf("%s\n", to_json(scene).c_str());
+    return false;
+  }
+  if (options.recording_path.empty()) {
+    throw ConfigError("simulate" + mode + ": --out RECORDING is required (or use --print-scene)");
+  }
+  return true;
+}
+
+std::string truth_path_of(const SimulateOptions& options) {
+  return options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+}
+
 drivers::link::DeviceDescription simulator_device(const sim::GprSceneConfig& scene) {
   drivers::link::DeviceDescription device;
   device.name = "deminer GPR scene simulator";
@@ -74,14 +94,7 @@ drivers::link::DeviceDescription simulator_device(const sim::lane::LaneConfig& l
 int run_lane(const SimulateOptions& options) {
   sim::lane::LaneConfig config = sim::lane::lane_config_from_json(
       read_text_file(options.lane_path, "lane file"), options.lane_path);
-  if (options.seed_given) config.seed = options.seed;
-  if (options.print_scene) {
-    std::printf("%s\n", sim::lane::lane_config_to_json(config).c_str());
-    return 0;
-  }
-  if (options.recording_path.empty()) {
-    throw ConfigError("simulate --lane: --out RECORDING is required (or use --print-scene)");
-  }
+  if (!ready_to_simulate(config, options, " --lane", sim::lane::lane_config_to_json)) return 0;
   const sim::lane::Lane lane = sim::lane::generate_lane(config);
   drivers::link::RecordingWriter writer(options.recording_path, simulator_device(config));
   std::size_t traces = 0;
@@ -100,8 +113,7 @@ int run_lane(const SimulateOptions& options) {
                                  [&](std::size_t done, std::size_t) { progress.update(done); });
   writer.close();
 
-  const std::string truth_path =
-      options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+  const std::string truth_path = truth_path_of(options);
   write_text_file(truth_path, sim::lane::lane_truth_to_json(lane.truth));
   std::printf(
       "simulated lane %.4g m x %.4g m (%zu objects, seed %llu): %zu sweeps, %zu GPR traces x %zu "
@@ -119,14 +131,7 @@ int run_metal_detector(const SimulateOptions& options) {
           ? sim::md::default_md_scene()
           : sim::md::md_scene_from_json(read_text_file(options.scene_path, "scene file"),
                                         options.scene_path);
-  if (options.seed_given) scene.seed = options.seed;
-  if (options.print_scene) {
-    std::printf("%s\n", sim::md::md_scene_to_json(scene).c_str());
-    return 0;
-  }
-  if (options.recording_path.empty()) {
-    throw ConfigError("simulate --md: --out RECORDING is required (or use --print-scene)");
-  }
+  if (!ready_to_simulate(scene, options, " --md", sim::md::md_scene_to_json)) return 0;
 
   const bool vlf = scene.detector == sim::md::MdSceneConfig::Detector::vlf;
   const sim::md::MdScene simulated = sim::md::simulate_md_scene(scene);
@@ -143,8 +148,7 @@ int run_metal_detector(const SimulateOptions& options) {
   }
   writer.close();
 
-  const std::string truth_path =
-      options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+  const std::string truth_path = truth_path_of(options);
   write_text_file(truth_path, sim::md::md_truth_to_json(simulated.truth));
 
   if (vlf) {
@@ -174,14 +178,7 @@ int run(const SimulateOptions& options) {
           ? sim::default_gpr_scene()
           : sim::scene_from_json(read_text_file(options.scene_path, "scene file"),
                                  options.scene_path);
-  if (options.seed_given) scene.seed = options.seed;
-  if (options.print_scene) {
-    std::printf("%s\n", sim::scene_to_json(scene).c_str());
-    return 0;
-  }
-  if (options.recording_path.empty()) {
-    throw ConfigError("simulate: --out RECORDING is required (or use --print-scene)");
-  }
+  if (!ready_to_simulate(scene, options, "", sim::scene_to_json)) return 0;
 
   const sim::SimulatedScene simulated = sim::simulate_gpr_scene(scene);
   drivers::link::RecordingWriter writer(options.recording_path, simulator_device(scene));
@@ -192,8 +189,7 @@ int run(const SimulateOptions& options) {
   }
   writer.close();
 
-  const std::string truth_path =
-      options.truth_path.empty() ? options.recording_path + ".truth.json" : options.truth_path;
+  const std::string truth_path = truth_path_of(options);
   write_text_file(truth_path, sim::truth_to_json(simulated.truth));
 
   std::printf("simulated %zu traces x %zu samples (dt %.4g ns, %zu targets, seed %llu)\n",
