@@ -91,9 +91,13 @@ dsp::ObjectDecision decide_every_object() {
   return dsp::ObjectDecision(model, {dsp::DecisionMethod::classifier, 0.0});
 }
 
-// Feeds every input to the processor; `mark_sweep_ends` false drops the end-of-sweep marks.
+// How the traces reach the processor: as the lane marks them, with the end-of-sweep marks lost,
+// or as plain traces (frame type 1) without a place.
+enum class TraceForm { swept, marks_lost, plain };
+
+// Feeds every input to the processor, then flushes it; returns the alarms.
 std::vector<dsp::Detection> run_directly(drivers::DualSensorProcessor& processor,
-                                         bool mark_sweep_ends) {
+                                         TraceForm form = TraceForm::swept) {
   std::vector<dsp::Detection> alarms;
   std::vector<dsp::Detection> out(64);
   const auto keep = [&](std::size_t n) {
@@ -102,8 +106,9 @@ std::vector<dsp::Detection> run_directly(drivers::DualSensorProcessor& processor
   for (const HeadInput& input : recorded_lane().inputs) {
     if (const auto* t = std::get_if<SweptTrace>(&input)) {
       dsp::SweepPlace place = t->place;
-      place.ends_sweep = place.ends_sweep && mark_sweep_ends;
-      keep(processor.process_swept_trace(t->trace.view(), place, out));
+      place.ends_sweep = place.ends_sweep && form == TraceForm::swept;
+      keep(form == TraceForm::plain ? processor.process(t->trace.view(), out)
+                                    : processor.process_swept_trace(t->trace.view(), place, out));
     } else {
       keep(processor.process_vlf_block(std::get<dsp::md::VlfBlock>(input).view(), out));
     }
@@ -138,7 +143,7 @@ TEST(LaneHead, RaisesOneAlarmPerObjectWhereTheLaneToolsPutIt) {
   ASSERT_GE(recorded.objects.size(), 6u);
   const dsp::ObjectDecision decision = decide_every_object();
   drivers::DualSensorProcessor processor(recorded.chains, decision);
-  const auto alarms = run_directly(processor, true);
+  const auto alarms = run_directly(processor);
   expect_one_alarm_per_object(alarms, recorded.objects, decision);
   EXPECT_EQ(processor.objects_decided(), recorded.objects.size());
   // The model tells the classes apart: not every object is called the same.
@@ -160,13 +165,15 @@ TEST(LaneHead, OnlyObjectsThatPassTheThresholdAlarm) {
   ASSERT_GT(passing.size(), 0u);
   ASSERT_LT(passing.size(), recorded.objects.size());
   drivers::DualSensorProcessor processor(recorded.chains, strict);
-  expect_one_alarm_per_object(run_directly(processor, true), passing, strict);
+  expect_one_alarm_per_object(run_directly(processor), passing, strict);
   EXPECT_EQ(processor.objects_decided(), recorded.objects.size());
 }
 
-// A head whose end-of-sweep mark was lost: the sweep ends at the next sweep's first trace, which
-// here is after the blocks of that stretch. Reference: the pipeline driven by that rule by hand.
-TEST(LaneHead, ANewSweepNumberEndsTheSweepWhenTheMarkIsLost) {
+// The pipeline driven by hand with a rule for the traces, collecting the objects it closes: the
+// reference a processor's alarms are compared with. `trace_rule(pipeline, trace, out)` feeds one
+// trace; blocks go straight in; at the end the sweep is ended and the pipeline flushed.
+template <class TraceRule>
+std::vector<dsp::FusedObject> hand_driven_objects(TraceRule trace_rule) {
   const RecordedLane& recorded = recorded_lane();
   dsp::DualSensorPipeline pipeline(recorded.chains);
   std::vector<dsp::FusedObject> objects;
@@ -174,22 +181,48 @@ TEST(LaneHead, ANewSweepNumberEndsTheSweepWhenTheMarkIsLost) {
   const auto keep = [&](std::size_t n) {
     objects.insert(objects.end(), out.begin(), out.begin() + static_cast<long>(n));
   };
-  std::uint32_t sweep = 0;
   for (const HeadInput& input : recorded.inputs) {
     if (const auto* t = std::get_if<SweptTrace>(&input)) {
-      if (t->place.sweep != sweep) keep(pipeline.end_sweep(out));
-      sweep = t->place.sweep;
-      keep(pipeline.process_trace(t->trace.view(), t->place.advance_m, out));
+      keep(trace_rule(pipeline, *t, std::span(out)));
     } else {
       keep(pipeline.process_block(std::get<dsp::md::VlfBlock>(input).view(), out));
     }
   }
   keep(pipeline.end_sweep(out));
   for (std::size_t n = pipeline.flush(out); n > 0; n = pipeline.flush(out)) keep(n);
+  return objects;
+}
 
+// A head whose end-of-sweep mark was lost: the sweep ends at the next sweep's first trace, which
+// here is after the blocks of that stretch.
+TEST(LaneHead, ANewSweepNumberEndsTheSweepWhenTheMarkIsLost) {
+  std::uint32_t sweep = 0;
+  const auto objects = hand_driven_objects(
+      [&](dsp::DualSensorPipeline& pipeline, const SweptTrace& t, std::span<dsp::FusedObject> out) {
+        std::size_t n = 0;
+        if (t.place.sweep != sweep) n += pipeline.end_sweep(out);
+        sweep = t.place.sweep;
+        return n + pipeline.process_trace(t.trace.view(), t.place.advance_m, out.subspan(n));
+      });
   const dsp::ObjectDecision decision = decide_every_object();
-  drivers::DualSensorProcessor processor(recorded.chains, decision);
-  expect_one_alarm_per_object(run_directly(processor, false), objects, decision);
+  drivers::DualSensorProcessor processor(recorded_lane().chains, decision);
+  expect_one_alarm_per_object(run_directly(processor, TraceForm::marks_lost), objects, decision);
+}
+
+// Plain GPR traces (no place on the lane) cannot be fused: they are ignored and counted, and only
+// the metal detector's objects remain, as the pipeline fed the blocks alone forms them.
+TEST(LaneHead, PlainTracesAreIgnoredAndCounted) {
+  std::size_t traces = 0;
+  const auto objects = hand_driven_objects(
+      [&](dsp::DualSensorPipeline&, const SweptTrace&, std::span<dsp::FusedObject>) {
+        ++traces;
+        return std::size_t{0};
+      });
+  ASSERT_GT(objects.size(), 0u);
+  const dsp::ObjectDecision decision = decide_every_object();
+  drivers::DualSensorProcessor processor(recorded_lane().chains, decision);
+  expect_one_alarm_per_object(run_directly(processor, TraceForm::plain), objects, decision);
+  EXPECT_EQ(processor.plain_traces_ignored(), traces);
 }
 
 TEST(LaneHead, DecidingAllocatesNothing) {

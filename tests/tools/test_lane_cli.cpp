@@ -203,7 +203,8 @@ TEST_F(LaneCli, TuneNeedsExactlyOneRequirement) {
 
 // tuned.json loaded unchanged by the runtime: a recording of a held-out lane (`simulate --lane`)
 // through `deminer run` raises the alarms `deminer replay` raises on that lane, in the same order
-// and at the same places; a recording from another radar is refused, naming both trace lengths.
+// and at the same places; a recording from another radar is refused, naming both trace lengths;
+// the GPR replay refuses the recording and tuned.json, saying what to run instead.
 TEST_F(LaneCli, RunOnARecordingOfTheLaneGivesTheReplaysAlarms) {
   const std::string lane = write_lane();
   ASSERT_EQ(run_cli("train " + lane + " --seeds 1-4 -o " + path("model.json")).status, 0);
@@ -240,6 +241,23 @@ TEST_F(LaneCli, RunOnARecordingOfTheLaneGivesTheReplaysAlarms) {
     EXPECT_FLOAT_EQ(alarms[i].at("score").get<float>(),
                     static_cast<float>(reference[i].at("score").get<double>()));
   }
+
+  // The GPR replay would read no trace of it: it says what to run instead. And tuned.json given
+  // to the GPR replay of a GPR recording says where it belongs.
+  const auto misread = run_cli("replay " + recording);
+  EXPECT_NE(misread.status, 0);
+  EXPECT_NE(misread.output.find("is a dual-sensor head's recording (swept GPR traces and VLF "
+                                "blocks); run it through the tuned head: deminer run 'file://" +
+                                recording + "?rate=max' --config tuned.json"),
+            std::string::npos)
+      << misread.output;
+  ASSERT_EQ(run_cli("simulate --out " + path("scene.dmr")).status, 0);
+  const auto wrong_config = run_cli("replay " + path("scene.dmr") + " --config " + tuned);
+  EXPECT_NE(wrong_config.status, 0);
+  EXPECT_NE(wrong_config.output.find(tuned + " is a dual-sensor head's configuration (tuned.json "
+                                             "of `deminer tune`), not a GPR chain's"),
+            std::string::npos)
+      << wrong_config.output;
 
   Json other = Json::parse(std::ifstream(tuned));
   other["gpr_pipeline"]["samples_per_trace"] = 1024;

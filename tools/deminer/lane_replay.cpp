@@ -1,13 +1,17 @@
 #include "lane_replay.hpp"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "deminer/drivers/link/recording.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/dual_sensor_json.hpp"
 #include "deminer/sim/eval/detection_statistics.hpp"
+#include "deminer/sim/formats/deminer_recording.hpp"
 #include "text_file.hpp"
 
 namespace deminer::tools {
@@ -48,6 +52,36 @@ std::string what_it_is_on(const eval::AlarmMatch& match,
 
 bool is_lane_file(const std::string& path) {
   return std::filesystem::path(path).extension() == ".json";
+}
+
+void refuse_dual_sensor_recording(const std::string& path) {
+  namespace link = drivers::link;
+  std::array<std::byte, link::kRecordingMagic.size()> magic{};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(magic.data()), static_cast<std::streamsize>(magic.size())) ||
+      !sim::formats::looks_like_deminer_recording(magic)) {
+    return;
+  }
+  link::RecordingReader reader(path);
+  while (const auto frame = reader.next_frame()) {
+    const link::FrameType type = frame->header.type;
+    if (type == link::FrameType::swept_gpr_trace) {
+      throw ConfigError(path +
+                        " is a dual-sensor head's recording (swept GPR traces and VLF blocks); "
+                        "run it through the tuned head: deminer run 'file://" +
+                        path + "?rate=max' --config tuned.json");
+    }
+    if (type != link::FrameType::device_description) return;
+  }
+}
+
+void refuse_dual_sensor_config(std::string_view json_text, const std::string& path) {
+  if (!dsp::is_dual_sensor_config(json_text)) return;
+  throw ConfigError(
+      path +
+      " is a dual-sensor head's configuration (tuned.json of `deminer tune`), not a "
+      "GPR chain's; it decides lanes (deminer replay LANE.json --seeds ... --config " +
+      path + ") and dual-sensor recordings (deminer run file://REC.dmr --config " + path + ")");
 }
 
 int replay_lanes(const LaneReplayOptions& options) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "lane_files.hpp"
 
@@ -24,6 +25,15 @@ struct LaneReplayOptions {
 
 // True for a lane file (.json) rather than a recording.
 [[nodiscard]] bool is_lane_file(const std::string& path);
+
+// Throws ConfigError, saying how to replay it, for a recording of a dual-sensor head (a deminer
+// recording whose first sensor frame is a swept GPR trace, as `deminer simulate --lane` writes):
+// it takes the tuned head (`deminer run`), not the GPR replay, which would read no trace of it.
+void refuse_dual_sensor_recording(const std::string& path);
+
+// Throws ConfigError, saying where it belongs, when `json_text` is a dual-sensor configuration
+// (dsp::is_dual_sensor_config) given to a command that wants a GPR chain's.
+void refuse_dual_sensor_config(std::string_view json_text, const std::string& path);
 
 // Runs the replay; returns the exit status.
 int replay_lanes(const LaneReplayOptions& options);

@@ -113,8 +113,9 @@ dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
                                          const sim::formats::FileInfo& info) {
   dsp::GprPipeline::Config config;
   if (!options.config_path.empty()) {
-    config = dsp::gpr_pipeline_config_from_json(
-        read_text_file(options.config_path, "pipeline configuration"), options.config_path);
+    const std::string text = read_text_file(options.config_path, "pipeline configuration");
+    refuse_dual_sensor_config(text, options.config_path);
+    config = dsp::gpr_pipeline_config_from_json(text, options.config_path);
     if (info.samples_per_trace > 0) config.samples_per_trace = info.samples_per_trace;
   } else {
     config = dsp::GprPipeline::default_config_for(centre_frequency_hz(info), info.dt_s,
@@ -302,6 +303,7 @@ int run(const ReplayOptions& options) {
     md.print_config = options.print_config;
     return replay_metal_detector(md);
   }
+  refuse_dual_sensor_recording(options.recording_path);
   const auto reader = sim::formats::open_trace_file(options.recording_path, options.open);
   const sim::formats::FileInfo& info = reader->info();
   if (options.channel >= info.channels) {

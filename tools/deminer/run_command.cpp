@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "deminer/drivers/device/recording_device.hpp"
 #include "deminer/drivers/runtime/configured_processor.hpp"
+#include "deminer/drivers/runtime/dual_sensor_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
@@ -197,6 +198,13 @@ int run(const RunOptions& options) {
     std::printf("%s\n", nlohmann::json{{"summary", counters_json(runtime)}}.dump().c_str());
   } else {
     print_counters(runtime);
+  }
+  const auto* head = dynamic_cast<const drivers::DualSensorProcessor*>(processor.processor.get());
+  if (head && head->plain_traces_ignored() > 0) {
+    std::fprintf(stderr,
+                 "warning: %llu plain GPR traces ignored: a dual-sensor head sends swept GPR "
+                 "traces (frame type 5, with their place on the lane; docs/link-frames.md)\n",
+                 static_cast<unsigned long long>(head->plain_traces_ignored()));
   }
   if (const auto* replay = dynamic_cast<const sim::ReplayDevice*>(&runtime.device())) {
     for (const auto& warning : replay->warnings())

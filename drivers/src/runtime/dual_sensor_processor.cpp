@@ -57,17 +57,18 @@ std::size_t DualSensorProcessor::end_sweep(std::span<dsp::Detection> out,
   return decide(pipeline_.end_sweep(room(out, written)), out, written);
 }
 
-std::size_t DualSensorProcessor::process(const dsp::TraceView& trace,
-                                         std::span<dsp::Detection> out) noexcept {
-  return process_swept_trace(trace, {place_.advance_m, place_.sweep, false}, out);
+std::size_t DualSensorProcessor::process(const dsp::TraceView& /*trace*/,
+                                         std::span<dsp::Detection> /*out*/) noexcept {
+  ++plain_traces_ignored_;
+  return 0;
 }
 
 std::size_t DualSensorProcessor::process_swept_trace(const dsp::TraceView& trace,
                                                      const dsp::SweepPlace& place,
                                                      std::span<dsp::Detection> out) noexcept {
   std::size_t written = 0;
-  if (sweep_open_ && place.sweep != place_.sweep) written += end_sweep(out, written);
-  place_ = place;
+  if (sweep_open_ && place.sweep != sweep_) written += end_sweep(out, written);
+  sweep_ = place.sweep;
   written +=
       decide(pipeline_.process_trace(trace, place.advance_m, room(out, written)), out, written);
   sweep_open_ = true;
@@ -77,7 +78,6 @@ std::size_t DualSensorProcessor::process_swept_trace(const dsp::TraceView& trace
 
 std::size_t DualSensorProcessor::process_vlf_block(const dsp::md::VlfBlockView& block,
                                                    std::span<dsp::Detection> out) noexcept {
-  place_.advance_m = block.header.advance_m;
   return decide(pipeline_.process_block(block, room(out, 0)), out, 0);
 }
 

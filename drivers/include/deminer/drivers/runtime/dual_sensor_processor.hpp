@@ -7,8 +7,9 @@
 // so an alarm on the ground means what the operating point meant on the lanes.
 // Inputs: swept_gpr_trace frames (a trace with its place on the lane and its sweep) and VLF
 // blocks (which carry their own place). A sweep ends after a trace marked ends_sweep or, when that
-// trace was lost, at the first trace of another sweep. A plain GPR trace (no place) is taken at
-// the latest place the head reported, in the current sweep.
+// trace was lost, at the first trace of another sweep. A plain GPR trace is ignored and counted
+// (plain_traces_ignored): without its place on the lane it cannot be fused with the metal
+// detector's blocks.
 // Output: one Detection per alarm: sensor fused; position_m across and advance_m along the lane
 // (the object's centre); score = the decision method's score (P(mine) for the classifier and
 // score fusion, log10 of a sensor score for md, gpr, strength), so the runtime's alarm threshold
@@ -45,6 +46,10 @@ class DualSensorProcessor final : public TraceProcessor {
   [[nodiscard]] const dsp::ObjectDecision& decision() const noexcept { return decision_; }
   // Objects closed and decided so far (alarms or not).
   [[nodiscard]] std::uint64_t objects_decided() const noexcept { return objects_decided_; }
+  // Plain GPR traces (frame type 1) it was given; read it once the runtime has stopped.
+  [[nodiscard]] std::uint64_t plain_traces_ignored() const noexcept {
+    return plain_traces_ignored_;
+  }
 
  private:
   // Room for the objects one pipeline call may close: no more than `out` has left, so an object
@@ -59,9 +64,10 @@ class DualSensorProcessor final : public TraceProcessor {
   dsp::DualSensorPipeline pipeline_;
   dsp::ObjectDecision decision_;
   std::vector<dsp::FusedObject> objects_;
-  dsp::SweepPlace place_;    // of the latest trace or block
-  bool sweep_open_ = false;  // traces of place_.sweep went in since the last end_sweep
+  std::uint32_t sweep_ = 0;  // of the latest trace
+  bool sweep_open_ = false;  // traces of sweep_ went in since the last end_sweep
   std::uint64_t objects_decided_ = 0;
+  std::uint64_t plain_traces_ignored_ = 0;
 };
 
 }  // namespace deminer::drivers
