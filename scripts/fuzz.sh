@@ -3,10 +3,10 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]     default 30
 # Installs what is missing (setup.sh --fuzz), builds build-fuzz/ with clang + libFuzzer + ASan +
 # UBSan, writes the seeds with the real encoders, then runs each target for the given time on
-# build-fuzz/corpus/<target> (kept between local runs, so coverage accumulates). Prints each
-# target's executions and time; exits non-zero if any target found a crash, leak, timeout,
-# out-of-memory or sanitizer report, after printing the paths of the saved inputs
-# (build-fuzz/artifacts/<target>-crash-..., reproduce with: build-fuzz/tests/fuzz/<target> FILE).
+# build-fuzz/corpus/<target> (kept between local runs, so coverage accumulates), one target per
+# core at a time. Prints each target's executions and time; exits non-zero if any target found a
+# crash, leak, timeout, out-of-memory or sanitizer report, after printing the paths of the saved
+# inputs (build-fuzz/artifacts/<target>-crash-..., reproduce with: build-fuzz/tests/fuzz/<target> FILE).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
@@ -45,28 +45,47 @@ if symbolizer="$(command -v llvm-symbolizer || command -v llvm-symbolizer-14)"; 
   export ASAN_SYMBOLIZER_PATH="$symbolizer"
 fi
 
-failed=()
-for target in "${targets[@]}"; do
-  corpus="$build/corpus/$target"
-  log="$build/logs/$target.log"
+# One target for `seconds`; its summary line and exit status go to logs/TARGET.summary/.status.
+fuzz_one() {
+  local target="$1"
+  local corpus="$build/corpus/$target"
+  local log="$build/logs/$target.log"
   mkdir -p "$corpus" "$build/seeds/$target"
-  dict=()
+  local dict=()
   case "$target" in
     fuzz_frame_decoder | fuzz_trace_payload | fuzz_device_description | fuzz_recording_reader)
       dict=(-dict="$root/tests/fuzz/link.dict") ;;
   esac
-  start=$SECONDS
-  status=0
+  local start=$SECONDS
+  local status=0
   # New inputs go to the first directory (corpus); the seeds are only read.
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     "${dict[@]}" -max_len=65536 -artifact_prefix="$build/artifacts/$target-" \
     -print_final_stats=1 "$corpus" "$build/seeds/$target" >"$log" 2>&1 || status=$?
+  local execs rate inputs
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
   inputs="$(find "$corpus" -type f | wc -l)"
-  echo "fuzz: $target: ${execs:-?} executions in $((SECONDS - start)) s (${rate:-?}/s), corpus $inputs inputs, exit $status"
-  if ((status != 0)); then
+  echo "fuzz: $target: ${execs:-?} executions in $((SECONDS - start)) s (${rate:-?}/s), corpus $inputs inputs, exit $status" \
+    >"$build/logs/$target.summary"
+  echo "$status" >"$build/logs/$target.status"
+}
+
+# libFuzzer runs one process per target: as many targets at once as there are cores, each for
+# its full time, so CI spends SECONDS x targets / cores.
+jobs_max="$(nproc)"
+for target in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n || true; done
+  fuzz_one "$target" &
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  cat "$build/logs/$target.summary"
+  if [[ "$(cat "$build/logs/$target.status")" != 0 ]]; then
     failed+=("$target")
+    log="$build/logs/$target.log"
     echo "fuzz: $target FAILED; last lines of $log:"
     grep -E "ERROR|SUMMARY|invariant violated|threw|Test unit written" "$log" | tail -n 20 || tail -n 30 "$log"
   fi
