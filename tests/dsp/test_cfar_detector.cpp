@@ -114,6 +114,57 @@ TEST(CfarDetector, OnePointReflectorGivesOneDetectionAtItsApexWithItsPermittivit
   }
 }
 
+// A measured soil (soil_permittivity_sigma > 0) is combined with the fit by inverse variances,
+// computed here from the fit-only detection; the depth follows from the apex time and the
+// combined εr. A fit that fails (min_track_traces allows a track too short for it) reports the
+// measured value itself.
+TEST(CfarDetector, MeasuredSoilIsCombinedWithTheFitByInverseVariance) {
+  Line fit_only_line({{0.60, 0.10, 1.0}}, 6.0, 0.01, 11);
+  CfarDetector fit_only(test_config(), samples);
+  const auto alone = run(fit_only, fit_only_line, 120);
+  ASSERT_EQ(alone.size(), 1u);
+  const double fit_er = alone[0].relative_permittivity;
+  const double fit_sigma = alone[0].permittivity_sigma;
+  ASSERT_GT(fit_sigma, 0.0);
+  auto config = test_config();
+  config.geometry.relative_permittivity = 5.0;
+  config.soil_permittivity_sigma = fit_sigma;  // equal weights: the mean
+  CfarDetector measured(config, samples);
+  Line line({{0.60, 0.10, 1.0}}, 6.0, 0.01, 11);
+  const auto combined = run(measured, line, 120);
+  ASSERT_EQ(combined.size(), 1u);
+  const Detection& d = combined[0];
+  EXPECT_NEAR(d.relative_permittivity, 0.5 * (fit_er + 5.0), 1e-5);
+  EXPECT_NEAR(d.permittivity_sigma, fit_sigma / std::sqrt(2.0), 1e-6);
+  auto geometry = config.geometry;
+  geometry.relative_permittivity = d.relative_permittivity;
+  EXPECT_NEAR(d.depth_m,
+              deminer::dsp::depth_from_apex_time_m(geometry, d.time_s, config.max_depth_m), 1e-6);
+  EXPECT_EQ(d.position_m, alone[0].position_m);
+  EXPECT_GT(d.depth_sigma_m, 0.0f);
+
+  // Too few picks for a fit (4 traces in view): the measured soil alone.
+  config.soil_permittivity_sigma = 0.2;
+  CfarDetector short_track(config, samples);
+  Line edge({{0.02, 0.10, 1.0}}, 6.0, 0.0, 1);
+  std::vector<Detection> found(4);
+  std::vector<float> signal;
+  std::vector<float> envelope;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    edge.trace(i, signal, envelope);
+    count += short_track.process(edge.header(i), signal, envelope, found);
+  }
+  count += short_track.flush(std::span(found).subspan(count));
+  ASSERT_EQ(count, 1u);
+  EXPECT_FLOAT_EQ(found[0].relative_permittivity, 5.0f);
+  EXPECT_FLOAT_EQ(found[0].permittivity_sigma, 0.2f);
+  geometry.relative_permittivity = 5.0;
+  EXPECT_NEAR(found[0].depth_m,
+              deminer::dsp::depth_from_apex_time_m(geometry, found[0].time_s, config.max_depth_m),
+              1e-6);
+}
+
 TEST(CfarDetector, PolarityFeatureIsRelativeToTheWavelet) {
   // wavelet_polarity -1 (as gprMax's direct wave): an echo of sign +1 is inverted (+1, metal).
   const auto polarity = deminer::dsp::feature_index(deminer::dsp::Feature::first_echo_polarity);
@@ -219,6 +270,7 @@ TEST(CfarDetector, RejectsBadConfiguration) {
   expect_rejected([](auto& c) { c.os_rank = 1.5; }, "os_rank");
   expect_rejected([](auto& c) { c.threshold = 0.5f; }, "threshold");
   expect_rejected([](auto& c) { c.min_permittivity = 50.0; }, "min_permittivity");
+  expect_rejected([](auto& c) { c.soil_permittivity_sigma = -0.1; }, "soil_permittivity_sigma");
   expect_rejected([](auto& c) { c.wavelet_polarity = 0; }, "wavelet_polarity");
   expect_rejected([](auto& c) { c.window_lead_samples = 1000; }, "window_lead_samples");
 }

@@ -81,15 +81,20 @@ TEST(GprChain, EveryStageStreamsLikeABatch) {
 
 TEST(GprChain, EveryStageAllocatesNothingAfterStartUp) {
   const auto scene = deminer::sim::simulate_gpr_scene(deminer::sim::default_gpr_scene());
-  GprPipeline pipeline(every_stage(scene));
-  std::vector<Detection> out(16);
-  std::size_t found = 0;
-  deminer::test::AllocationCounter counter;
-  for (const auto& trace : scene.traces) found += pipeline.process(trace.view(), out);
-  found += pipeline.flush(out);
-  pipeline.reset();
-  EXPECT_EQ(counter.count(), 0u);
-  EXPECT_GT(found, 0u);
+  for (const double soil_sigma : {0.0, 0.3}) {  // fit alone, and combined with a measured soil
+    auto config = every_stage(scene);
+    std::get<deminer::dsp::CfarDetector::Config>(config.detector).soil_permittivity_sigma =
+        soil_sigma;
+    GprPipeline pipeline(config);
+    std::vector<Detection> out(16);
+    std::size_t found = 0;
+    deminer::test::AllocationCounter counter;
+    for (const auto& trace : scene.traces) found += pipeline.process(trace.view(), out);
+    found += pipeline.flush(out);
+    pipeline.reset();
+    EXPECT_EQ(counter.count(), 0u) << soil_sigma;
+    EXPECT_GT(found, 0u) << soil_sigma;
+  }
 }
 
 // Checks every trace leaving the stages, and its envelope, for NaN and Inf.

@@ -120,6 +120,38 @@ TEST_F(Cli, ConvertedFieldFileReplaysToTheSameDetections) {
   }
 }
 
+// --air-shot on the TS-50 slice: the sand's permittivity from the surface echo, combined with
+// the hyperbola (alone 8 +- 0.8), then printed with --print-config for the handheld's config;
+// a wrong air shot (a scene over the ground) is an error saying what to check.
+TEST_F(Cli, AirShotMeasuresTheSoilForTheHyperbolaFits) {
+  const fs::path scenes = fs::path(DEMINER_SHARED_DATA) / "gprmax_scenes";
+  if (!fs::exists(scenes)) GTEST_SKIP() << "shared data absent: " << scenes;
+  auto scene = [&](const std::string& name) {
+    return (scenes / name / (name + "_merged.out")).string();
+  };
+  const std::string common = " --config " + std::string(DEMINER_CONFIG_DIR) +
+                             "/gprmax_scenes.json --background " + scene("s0_background_sand") +
+                             " --air-shot ";
+  const auto replay =
+      run("replay " + scene("g_ts50_slice_sand") + common + scene("z_air_only") + " --json", false);
+  ASSERT_EQ(replay.status, 0) << replay.output;
+  const auto json = nlohmann::json::parse(replay.output);
+  ASSERT_EQ(json["detections"].size(), 1u);
+  EXPECT_NEAR(json["detections"][0]["fit"]["relative_permittivity"].get<double>(), 4.5, 0.45);
+  const auto config =
+      run("replay " + scene("g_ts50_slice_sand") + common + scene("z_air_only") + " --print-config",
+          false);
+  ASSERT_EQ(config.status, 0) << config.output;
+  const auto cfar = nlohmann::json::parse(config.output)["detector"];
+  EXPECT_NEAR(cfar["geometry"]["relative_permittivity"].get<double>(), 4.5, 0.045);
+  EXPECT_GT(cfar["soil_permittivity_sigma"].get<double>(), 0.0);
+  const auto wrong =
+      run("replay " + scene("g_ts50_slice_sand") + common + scene("g_ts50_slice_sand"));
+  EXPECT_NE(wrong.status, 0);
+  EXPECT_NE(wrong.output.find("--air-shot"), std::string::npos) << wrong.output;
+  EXPECT_NE(wrong.output.find("does not fit a flat half-space"), std::string::npos) << wrong.output;
+}
+
 TEST_F(Cli, InfoDescribesAFieldFile) {
   const fs::path dzt = fs::path(DEMINER_SHARED_DATA) /
                        "recordings/NSGeophysics/GPRPy/gprpy/exampledata/GSSI/FILE____032.DZT";

@@ -17,6 +17,7 @@
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/detect/features.hpp"
 #include "deminer/dsp/gpr/gain.hpp"
+#include "deminer/dsp/gpr/surface_permittivity.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline_json.hpp"
 #include "deminer/sim/formats/trace_file.hpp"
@@ -37,6 +38,8 @@ struct ReplayOptions {
   std::string picture_path;
   std::string config_path;
   std::string background_path;
+  std::string air_shot_path;
+  std::size_t surface_traces = 10;
   bool print_config = false;
   bool display_agc = true;
   bool json = false;
@@ -109,6 +112,71 @@ double centre_frequency_hz(const sim::formats::FileInfo& info) {
   return std::min(info.antenna_frequency_hz.value_or(sampling_hz / 13.0), 0.3 * sampling_hz);
 }
 
+// Pictures wider than this many traces are decimated (constant memory on long surveys).
+constexpr std::size_t max_picture_traces = 4000;
+
+// The mean of the first `max_traces` traces of `path` (channel and length as replayed): a stored
+// background, an air shot, or bare ground for the surface echo. `what` names the option.
+std::vector<float> mean_trace(const ReplayOptions& options, const std::string& path,
+                              const std::string& what, std::size_t samples,
+                              std::size_t max_traces = std::numeric_limits<std::size_t>::max()) {
+  const auto reader = sim::formats::open_trace_file(path, options.open);
+  std::vector<double> sum(samples);
+  std::size_t count = 0;
+  dsp::Trace trace;
+  while (count < max_traces && reader->next_trace(trace)) {
+    if (trace.header.channel != options.channel || trace.samples.size() != samples) continue;
+    for (std::size_t i = 0; i < samples; ++i) sum[i] += trace.samples[i];
+    ++count;
+  }
+  if (count == 0) {
+    throw ConfigError("replay: " + what + " " + path + " has no trace of " +
+                      std::to_string(samples) + " samples in channel " +
+                      std::to_string(options.channel));
+  }
+  std::vector<float> mean(samples);
+  for (std::size_t i = 0; i < samples; ++i) {
+    mean[i] = static_cast<float>(sum[i] / static_cast<double>(count));
+  }
+  return mean;
+}
+
+// --air-shot: the soil's permittivity (and the antenna height) from the surface echo of the
+// recording's first traces, which the detector then combines with each hyperbola fit.
+void measure_soil(const ReplayOptions& options, const sim::formats::FileInfo& info,
+                  dsp::GprPipeline::Config& config) {
+  auto* cfar = std::get_if<dsp::CfarDetector::Config>(&config.detector);
+  if (cfar == nullptr) {
+    throw ConfigError(
+        "replay: --air-shot needs the \"cfar\" detector (it combines the soil's "
+        "permittivity with each hyperbola fit); see --print-config");
+  }
+  const std::size_t samples = config.samples_per_trace;
+  const auto air = mean_trace(options, options.air_shot_path, "--air-shot", samples);
+  const auto ground =
+      mean_trace(options, options.recording_path, "the recording", samples, options.surface_traces);
+  dsp::SurfacePermittivityConfig surface;
+  surface.sample_interval_s = info.dt_s;
+  surface.antenna_height_m = cfar->geometry.antenna_height_m;
+  surface.antenna_offset_m = cfar->geometry.antenna_offset_m;
+  dsp::SurfacePermittivity soil;
+  try {
+    soil = dsp::estimate_surface_permittivity(air, ground, surface);
+  } catch (const std::exception& e) {
+    throw ConfigError("replay: --air-shot " + options.air_shot_path + " with the first " +
+                      std::to_string(options.surface_traces) + " traces of " +
+                      options.recording_path + ": " + e.what());
+  }
+  std::fprintf(stderr,
+               "soil from the surface echo of the first %zu traces: relative permittivity "
+               "%.3f +- %.3f, antenna height %.1f mm (configured %.1f), misfit %.3g %%\n",
+               options.surface_traces, soil.relative_permittivity, soil.permittivity_sigma,
+               1e3 * soil.antenna_height_m, 1e3 * cfar->geometry.antenna_height_m,
+               100.0 * soil.relative_residual);
+  cfar->geometry.relative_permittivity = soil.relative_permittivity;
+  cfar->soil_permittivity_sigma = soil.permittivity_sigma;
+}
+
 dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
                                          const sim::formats::FileInfo& info) {
   dsp::GprPipeline::Config config;
@@ -126,33 +194,8 @@ dsp::GprPipeline::Config pipeline_config(const ReplayOptions& options,
     geometry.relative_permittivity = *options.relative_permittivity;
   if (options.antenna_height_m) geometry.antenna_height_m = *options.antenna_height_m;
   if (options.antenna_offset_m) geometry.antenna_offset_m = *options.antenna_offset_m;
+  if (!options.air_shot_path.empty()) measure_soil(options, info, config);
   return config;
-}
-
-// Pictures wider than this many traces are decimated (constant memory on long surveys).
-constexpr std::size_t max_picture_traces = 4000;
-
-// The mean trace of a recording of empty ground (or air): the stored background.
-std::vector<float> mean_trace(const ReplayOptions& options, std::size_t samples) {
-  const auto reader = sim::formats::open_trace_file(options.background_path, options.open);
-  std::vector<double> sum(samples);
-  std::size_t count = 0;
-  dsp::Trace trace;
-  while (reader->next_trace(trace)) {
-    if (trace.header.channel != options.channel || trace.samples.size() != samples) continue;
-    for (std::size_t i = 0; i < samples; ++i) sum[i] += trace.samples[i];
-    ++count;
-  }
-  if (count == 0) {
-    throw ConfigError("replay: --background " + options.background_path + " has no trace of " +
-                      std::to_string(samples) + " samples in channel " +
-                      std::to_string(options.channel));
-  }
-  std::vector<float> mean(samples);
-  for (std::size_t i = 0; i < samples; ++i) {
-    mean[i] = static_cast<float>(sum[i] / static_cast<double>(count));
-  }
-  return mean;
 }
 
 bool has_reference_background(const dsp::GprPipeline::Config& config) {
@@ -210,7 +253,7 @@ void print_table(const ReplayOptions& options, std::size_t trace_count,
   std::printf("%s: %zu traces, %zu detections\n", options.recording_path.c_str(), trace_count,
               detections.size());
   if (detections.empty()) return;
-  std::printf("\n  #  position_m  depth_m  time_ns   score  fitted_er");
+  std::printf("\n  #  position_m  depth_m  time_ns   score    soil_er");
   if (have_truth) std::printf("  | truth x_m  depth_m  | error_x_cm  error_depth_cm");
   std::printf("\n");
   for (std::size_t i = 0; i < detections.size(); ++i) {
@@ -324,7 +367,8 @@ int run(const ReplayOptions& options) {
           "(background_removal mode \"reference\"); give it with --background "
           "EMPTY_GROUND_RECORDING");
     }
-    pipeline.set_background_reference(mean_trace(options, config.samples_per_trace));
+    pipeline.set_background_reference(
+        mean_trace(options, options.background_path, "--background", config.samples_per_trace));
   } else if (!options.background_path.empty()) {
     throw ConfigError(
         "replay: --background needs a background_removal stage with mode "
@@ -414,7 +458,8 @@ Command add_replay_command(CLI::App& app) {
       "replay",
       "Run a recording through the streaming GPR pipeline, trace by trace as on the handheld "
       "unit, and report one detection per buried object: position along the track, depth, "
-      "two-way time, the soil permittivity fitted to its hyperbola and its features. Without "
+      "two-way time, the soil permittivity fitted to its hyperbola (with --air-shot combined "
+      "with the one measured from the ground's surface echo) and its features. Without "
       "--config the default chain (dewow, band-pass, background removal, CFAR with tracking) "
       "is scaled to the file's sample interval and antenna frequency.");
   sub->add_option("recording", options->recording_path,
@@ -438,6 +483,16 @@ Command add_replay_command(CLI::App& app) {
                   "Recording of empty ground (or air) whose mean trace is subtracted, for a "
                   "configuration whose background_removal stage has mode \"reference\"")
       ->check(CLI::ExistingFile);
+  sub->add_option("--air-shot", options->air_shot_path,
+                  "Recording of the antenna in the air (its direct coupling alone): measure the "
+                  "soil's permittivity from the ground's surface echo in the first traces "
+                  "(--surface-traces; bare, flat ground) and combine it with each hyperbola fit. "
+                  "Model: a 2-D line source, as gprMax's (docs/pipeline-config.md)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--surface-traces", options->surface_traces,
+                  "With --air-shot: how many of the first traces measure the surface echo")
+      ->default_val(10)
+      ->check(CLI::Range(1, 100000));
   sub->add_flag("!--no-display-agc", options->display_agc,
                 "Draw the picture without its display gain (an AGC over four periods that keeps "
                 "weak deep reflections visible; detection never sees it)");

@@ -50,6 +50,7 @@ const CfarDetector::Config& validated(const CfarDetector::Config& c) {
   check_range("shadow_m", c.shadow_m, 0.0, 100.0);
   check_range("prominence", c.prominence, 1.0, 1e6);
   check_range("max_permittivity_uncertainty", c.max_permittivity_uncertainty, 0.0, 10.0, true);
+  check_range("soil_permittivity_sigma", c.soil_permittivity_sigma, 0.0, 100.0);
   check_range("max_depth_m", c.max_depth_m, 0.0, 100.0, true);
   check_range("max_tracks", static_cast<double>(c.max_tracks), 1.0, 64.0);
   check_range("window_lead_samples", static_cast<double>(c.window_lead_samples), 0.0,
@@ -70,6 +71,30 @@ HyperbolaFitter::Config fitter_config(const CfarDetector::Config& c) {
   f.max_picks = std::max<std::size_t>(f.min_picks, std::min<std::size_t>(c.max_track_traces, 128));
   f.max_depth_m = c.max_depth_m;
   return f;
+}
+
+// The fit's εr (if any) and the measured soil's, combined by inverse variance; the depth then
+// follows from the apex time and the combined εr (the fit's own depth sits at its own εr).
+void combine_with_measured_soil(const CfarDetector::Config& c, const HyperbolaFit& fit,
+                                Detection& d) noexcept {
+  const double measured = c.geometry.relative_permittivity;
+  const double measured_weight = 1.0 / (c.soil_permittivity_sigma * c.soil_permittivity_sigma);
+  const bool fitted = fit.ok && fit.permittivity_sigma > 0.0;
+  const double fit_weight = fitted ? 1.0 / (fit.permittivity_sigma * fit.permittivity_sigma) : 0.0;
+  const double permittivity =
+      (measured_weight * measured + fit_weight * fit.relative_permittivity) /
+      (measured_weight + fit_weight);
+  const double sigma = 1.0 / std::sqrt(measured_weight + fit_weight);
+  auto depth_for = [&](double er) {
+    AntennaGeometry g = c.geometry;
+    g.relative_permittivity = std::max(er, 1.0);
+    return depth_from_apex_time_m(g, d.time_s, c.max_depth_m);
+  };
+  d.relative_permittivity = static_cast<float>(permittivity);
+  d.permittivity_sigma = static_cast<float>(sigma);
+  d.depth_m = depth_for(permittivity);
+  d.depth_sigma_m = static_cast<float>(
+      0.5 * std::abs(depth_for(permittivity - sigma) - depth_for(permittivity + sigma)));
 }
 
 }  // namespace
@@ -383,6 +408,7 @@ void CfarDetector::fill_detection(const Track& track, Detection& d) noexcept {
     }
     d.depth_m = depth_from_apex_time_m(config_.geometry, d.time_s, config_.max_depth_m);
   }
+  if (config_.soil_permittivity_sigma > 0.0) combine_with_measured_soil(config_, fit, d);
 
   std::span<float> features(d.feature_values);
   const std::size_t count = features_.extract(track.best_window, 0, features);

@@ -197,6 +197,7 @@ void describe(V& v, CfarDetector::Config& c) {
   v("shadow_m", c.shadow_m);
   v("prominence", c.prominence);
   v("max_permittivity_uncertainty", c.max_permittivity_uncertainty);
+  v("soil_permittivity_sigma", c.soil_permittivity_sigma);
   v("max_depth_m", c.max_depth_m);
   v("max_tracks", c.max_tracks);
   v("max_track_traces", c.max_track_traces);

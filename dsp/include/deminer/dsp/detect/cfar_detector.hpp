@@ -38,6 +38,12 @@
 // relative uncertainty is at most max_permittivity_uncertainty; otherwise the depth comes from
 // the fitted apex time and the configured permittivity (relative_permittivity still reports the
 // fit).
+// Measured soil: soil_permittivity_sigma > 0 says that geometry.relative_permittivity was
+// measured (e.g. from the surface echo, gpr/surface_permittivity.hpp) with that 1-sigma. The
+// fit's εr and the measured one are then combined by their inverse variances (the fit alone
+// cannot resolve εr under shallow, wide objects, and then weighs little); a detection reports
+// the combined εr and sigma (the measured ones when the fit failed) and its depth follows from
+// the apex time and that εr, depth_sigma from εr ± sigma.
 // Features: the signal of the track's strongest trace, from window_lead_samples before its pick,
 // is kept and analysed when the track ends (features.hpp); the polarity feature is multiplied by
 // -wavelet_polarity, so +1 means the echo is inverted against the transmitted wavelet (metal,
@@ -91,6 +97,7 @@ class CfarDetector {
     double shadow_m = 0.8;                       // [0, 100]
     float prominence = 2.0f;                     // [1, 1e6]
     double max_permittivity_uncertainty = 0.03;  // (0, 10], sigma / εr
+    double soil_permittivity_sigma = 0.0;        // [0, 100], of geometry's εr; 0: not measured
     double max_depth_m = 5.0;                    // (0, 100]
     std::size_t max_tracks = 8;                  // [1, 64], live tracks at once
     std::size_t max_track_traces = 256;          // [3, 100000], picks kept per track

@@ -4,7 +4,10 @@
 // Why: the apex time alone gives depth only for an assumed permittivity. The shape of the
 // hyperbola (how fast the echo arrives later away from the apex) measures the soil velocity, so a
 // fit over the picks of one tracked object yields depth and permittivity together, with
-// uncertainties, and the velocity for the feature vector (features.hpp).
+// uncertainties, and the velocity for the feature vector (features.hpp). Not under a shallow,
+// wide object seen from an antenna above the ground: its flanks travel mostly in air, and the
+// soil is better measured from the surface echo (gpr/surface_permittivity.hpp), which the
+// detector then combines with the fit (cfar_detector.hpp).
 // Model: t(x) = two_way_time_s(AntennaGeometry{height, offset, εr}, x - x0, depth) from
 // gpr/refraction.hpp (refraction at a flat air-soil surface, transmitter-receiver offset), the
 // same model the simulator uses. Unknowns (x0, depth, εr) by weighted least squares on the
@@ -63,11 +66,6 @@ struct HyperbolaFit {
   double depth_sigma_m = 0.0;
   double permittivity_sigma = 0.0;
   double velocity_sigma_m_per_s = 0.0;
-  // The fit's model: two_way_time_s() of refraction.hpp (same equations, same result to rounding),
-  // with the refraction points found by Newton steps kept inside the bisection bracket instead of
-  // by bisection alone, about ten times faster. Exposed so that its agreement is tested.
-  [[nodiscard]] double fitted_two_way_time_s(const AntennaGeometry& g, double lateral_m,
-                                             double depth_m) noexcept;
 
   // Second derivative of the model two-way time with respect to the antenna position at the apex
   // (s/m²); for straight rays (antenna on the ground, no offset) it is 2 / (v · depth).
