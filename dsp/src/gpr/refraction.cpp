@@ -58,17 +58,32 @@ double surface_two_way_time_s(const AntennaGeometry& g) noexcept {
 
 double depth_from_apex_time_m(const AntennaGeometry& g, double time_s,
                               double max_depth_m) noexcept {
-  // The apex time grows monotonically with depth.
+  // The apex time grows monotonically with depth. Newton steps on depth (by Fermat, a leg's time
+  // changes with depth as cos θ_soil / v), kept inside a bisection bracket: a few ray solutions
+  // instead of one per halving of the bracket.
+  const double v = soil_velocity_m_per_s(g.relative_permittivity);
+  const double half_offset = 0.5 * g.antenna_offset_m;
   double lo = 0.0;
   double hi = max_depth_m;
   if (time_s <= two_way_time_s(g, 0.0, lo)) return lo;
   if (time_s >= two_way_time_s(g, 0.0, hi)) return hi;
+  // Start from the vertical path: t = 2 h / c + 2 d / v.
+  double depth = 0.5 * (time_s - 2.0 * g.antenna_height_m / speed_of_light_m_per_s) * v;
+  if (!(lo < depth && depth < hi)) depth = 0.5 * (lo + hi);
   for (int step = 0; step < bisection_steps; ++step) {
-    const double depth = 0.5 * (lo + hi);
-    if (!(lo < depth && depth < hi)) break;
-    (two_way_time_s(g, 0.0, depth) < time_s ? lo : hi) = depth;
+    const RayLeg leg = refracted_leg(half_offset, g.antenna_height_m, depth, v);
+    const double mismatch = 2.0 * leg.time_s - time_s;
+    if (mismatch == 0.0) return depth;
+    (mismatch < 0.0 ? lo : hi) = depth;
+    const double slope = leg.soil_length_m > 0.0 ? 2.0 * depth / (leg.soil_length_m * v) : 0.0;
+    double next = slope > 0.0 ? depth - mismatch / slope : 0.5 * (lo + hi);
+    if (!(lo < next && next < hi)) next = 0.5 * (lo + hi);
+    if (!(lo < next && next < hi) || std::abs(next - depth) <= 1e-15 * max_depth_m) {
+      return next > lo && next < hi ? next : depth;
+    }
+    depth = next;
   }
-  return 0.5 * (lo + hi);
+  return depth;
 }
 
 }  // namespace deminer::dsp
