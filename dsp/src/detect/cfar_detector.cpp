@@ -161,18 +161,20 @@ std::size_t CfarDetector::find_echoes(const TraceHeader& header,
         for (auto it = begin; it != stop; ++it) estimate += *it;
         estimate /= static_cast<double>(count);
       } else {
-        // Any order statistic is at least the smallest training cell: a cell below threshold
-        // times that bound cannot be a hit, and only hits' ratios are used, so the quantile
-        // (the costly part) is taken for the few cells that may be hits. Same result: the
-        // margin (1e-6, above float rounding of the ratio) keeps borderline cells exact.
-        const double lowest = *std::min_element(begin, stop);
-        const double bound = static_cast<double>(config_.threshold) * std::max(noise, lowest);
-        if (cell_energy_[c] < (1.0 - 1e-6) * bound) {
+        const auto rank = static_cast<std::ptrdiff_t>(
+            std::lround(config_.os_rank * static_cast<double>(count - 1)));
+        // A hit needs noise <= energy / threshold, and the quantile (rank + 1-th smallest) is
+        // that low only if rank + 1 training cells are: counting them is cheap, the quantile
+        // (the costly part) is then taken for the few cells that may be hits. Same result: the
+        // margin (1e-6, above the float rounding of the ratio) keeps borderline cells exact.
+        const double limit =
+            (1.0 + 1e-6) * cell_energy_[c] / static_cast<double>(config_.threshold);
+        std::ptrdiff_t low = 0;
+        for (auto it = begin; it != stop; ++it) low += *it <= limit ? 1 : 0;
+        if (low <= rank || limit < noise) {
           cell_ratio_[c] = 0.0f;  // not a hit
           continue;
         }
-        const auto rank = static_cast<std::ptrdiff_t>(
-            std::lround(config_.os_rank * static_cast<double>(count - 1)));
         std::nth_element(begin, begin + rank, stop);
         estimate = *(begin + rank);
       }

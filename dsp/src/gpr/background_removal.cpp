@@ -22,7 +22,7 @@ BackgroundRemoval::BackgroundRemoval(const Config& config, std::size_t samples_p
     throw std::invalid_argument("BackgroundRemoval: samples_per_trace 0 is invalid (need >= 1)");
   }
   if (config.mode == Mode::moving_mean) {
-    history_.set_capacity(config.window_traces * samples_per_trace);
+    history_.assign(config.window_traces * samples_per_trace, 0.0f);
   }
   sum_.assign(samples_per_trace, 0.0);
   alpha_ = 2.0 / (config.ema_traces + 1.0);
@@ -46,16 +46,19 @@ void BackgroundRemoval::process(std::span<const float> in, std::span<float> out)
 
 void BackgroundRemoval::process_moving_mean(std::span<const float> in,
                                             std::span<float> out) noexcept {
-  const std::size_t traces = history_.size() / samples_per_trace_;
-  const bool full = history_.full();
-  for (std::size_t i = 0; i < samples_per_trace_; ++i) {
+  const std::size_t n = samples_per_trace_;
+  float* slot = history_.data() + next_slot_ * n;  // the oldest trace once the ring is full
+  const bool full = stored_ == config_.window_traces;
+  const auto traces = static_cast<double>(stored_);
+  for (std::size_t i = 0; i < n; ++i) {
     const float x = in[i];  // read before out[i] is written (in-place safe)
-    out[i] = traces == 0 ? 0.0f : static_cast<float>(x - sum_[i] / static_cast<double>(traces));
-    // When full, the front is sample i of the oldest trace, which push_back overwrites.
-    if (full) sum_[i] -= history_.front();
-    history_.push_back(x);
+    out[i] = stored_ == 0 ? 0.0f : static_cast<float>(x - sum_[i] / traces);
+    if (full) sum_[i] -= slot[i];
+    slot[i] = x;
     sum_[i] += x;
   }
+  next_slot_ = (next_slot_ + 1) % config_.window_traces;
+  if (!full) ++stored_;
 }
 
 void BackgroundRemoval::process_exponential(std::span<const float> in,
@@ -90,7 +93,8 @@ void BackgroundRemoval::set_reference(std::span<const float> reference) {
 }
 
 void BackgroundRemoval::reset() noexcept {
-  history_.clear();
+  next_slot_ = 0;
+  stored_ = 0;
   std::fill(sum_.begin(), sum_.end(), 0.0);
   weight_sum_ = 0.0;
 }

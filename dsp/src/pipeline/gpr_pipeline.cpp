@@ -54,6 +54,22 @@ std::variant<CfarDetector, EnergyDetector> checked_detector(const GprPipeline::C
   }
 }
 
+// The sign of the sample of largest magnitude (+1 for an all-zero trace). The highest and the
+// lowest sample decide it in one pass of plain comparisons; only a tie between +a and -a needs
+// the first of them, as std::max_element by magnitude would give.
+int sign_of_largest(std::span<const float> samples) noexcept {
+  float highest = 0.0f;
+  float lowest = 0.0f;
+  for (const float x : samples) {
+    highest = x > highest ? x : highest;
+    lowest = x < lowest ? x : lowest;
+  }
+  if (-lowest != highest) return -lowest > highest ? -1 : 1;
+  const auto first = std::find_if(samples.begin(), samples.end(),
+                                  [&](float x) { return x == highest || x == lowest; });
+  return first != samples.end() && *first < 0.0f ? -1 : 1;
+}
+
 }  // namespace
 
 std::string_view stage_type_name(const GprStageConfig& stage) noexcept {
@@ -189,10 +205,7 @@ std::size_t GprPipeline::process(const TraceView& trace, std::span<Detection> ou
   }
   if (config_.wavelet_polarity == WaveletPolarity::measure) {
     if (auto* cfar = std::get_if<CfarDetector>(&detector_)) {
-      const auto largest =
-          std::max_element(trace.samples.begin(), trace.samples.end(),
-                           [](float a, float b) { return std::abs(a) < std::abs(b); });
-      cfar->set_wavelet_polarity(*largest < 0.0f ? -1 : 1);
+      cfar->set_wavelet_polarity(sign_of_largest(trace.samples));
     }
   }
   slot_.header = trace.header;

@@ -24,7 +24,6 @@
 // Units: windows in traces (e.g. 50 traces = 50 cm at 1 cm spacing). Latency: none (causal).
 #pragma once
 
-#include <boost/circular_buffer.hpp>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -65,7 +64,11 @@ class BackgroundRemoval {
 
   Config config_;
   std::size_t samples_per_trace_;
-  boost::circular_buffer<float> history_;  // moving_mean: the last K traces, oldest first
+  // moving_mean: the last K traces, trace slots in a ring (whole traces, so that the per-sample
+  // loop runs over plain arrays); the oldest is at next_slot_ once stored_ == K.
+  std::vector<float> history_;
+  std::size_t next_slot_ = 0;
+  std::size_t stored_ = 0;
   std::vector<double> sum_;  // moving_mean: per-sample sum over history_; exponential: the
                              // unnormalised weighted sum
   double alpha_ = 0.0;       // exponential
