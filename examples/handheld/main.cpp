@@ -22,7 +22,7 @@
 
 #include "deminer/drivers/device/device_uri.hpp"
 #include "deminer/drivers/device/recording_device.hpp"
-#include "deminer/drivers/runtime/dual_sensor_processor.hpp"
+#include "deminer/drivers/runtime/configured_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "handheld_app.hpp"
@@ -100,13 +100,8 @@ int run(const handheld::Options& options) {
   drain();
   if (stop_requested.load()) std::fprintf(stderr, "handheld: stopped by signal\n");
   std::fprintf(stderr, "%s", handheld::counters_text(runtime).c_str());
-  const auto* head = dynamic_cast<const drivers::DualSensorProcessor*>(processor.processor.get());
-  if (head && head->plain_traces_ignored() > 0) {
-    std::fprintf(stderr,
-                 "warning: %llu plain GPR traces ignored (a dual-sensor head sends swept "
-                 "GPR traces, frame type 5)\n",
-                 static_cast<unsigned long long>(head->plain_traces_ignored()));
-  }
+  if (const auto ignored = drivers::ignored_input_warning(*processor.processor); !ignored.empty())
+    std::fprintf(stderr, "warning: %s\n", ignored.c_str());
   // A damaged recording still plays; what was wrong with it is said once, at the end.
   if (const auto* file = dynamic_cast<const drivers::RecordingDevice*>(&runtime.device())) {
     for (const auto& warning : file->warnings()) {

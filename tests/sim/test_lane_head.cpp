@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <span>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "allocation_counter.hpp"
 #include "deminer/drivers/device/device_uri.hpp"
 #include "deminer/drivers/link/recording.hpp"
+#include "deminer/drivers/runtime/configured_processor.hpp"
 #include "deminer/drivers/runtime/dual_sensor_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/detect/object_decision.hpp"
@@ -223,6 +225,12 @@ TEST(LaneHead, PlainTracesAreIgnoredAndCounted) {
   drivers::DualSensorProcessor processor(recorded_lane().chains, decision);
   expect_one_alarm_per_object(run_directly(processor, TraceForm::plain), objects, decision);
   EXPECT_EQ(processor.plain_traces_ignored(), traces);
+  EXPECT_EQ(drivers::ignored_input_warning(processor).rfind(
+                std::to_string(traces) + " plain GPR traces ignored", 0),
+            0u)
+      << drivers::ignored_input_warning(processor);
+  const drivers::DualSensorProcessor untouched(recorded_lane().chains, decision);
+  EXPECT_EQ(drivers::ignored_input_warning(untouched), "");
 }
 
 TEST(LaneHead, DecidingAllocatesNothing) {

@@ -15,7 +15,6 @@
 #include "commands.hpp"
 #include "deminer/drivers/device/recording_device.hpp"
 #include "deminer/drivers/runtime/configured_processor.hpp"
-#include "deminer/drivers/runtime/dual_sensor_processor.hpp"
 #include "deminer/drivers/runtime/runtime.hpp"
 #include "deminer/dsp/core/error.hpp"
 #include "deminer/dsp/pipeline/gpr_pipeline.hpp"
@@ -199,13 +198,8 @@ int run(const RunOptions& options) {
   } else {
     print_counters(runtime);
   }
-  const auto* head = dynamic_cast<const drivers::DualSensorProcessor*>(processor.processor.get());
-  if (head && head->plain_traces_ignored() > 0) {
-    std::fprintf(stderr,
-                 "warning: %llu plain GPR traces ignored: a dual-sensor head sends swept GPR "
-                 "traces (frame type 5, with their place on the lane; docs/link-frames.md)\n",
-                 static_cast<unsigned long long>(head->plain_traces_ignored()));
-  }
+  if (const auto ignored = drivers::ignored_input_warning(*processor.processor); !ignored.empty())
+    std::fprintf(stderr, "warning: %s\n", ignored.c_str());
   if (const auto* replay = dynamic_cast<const sim::ReplayDevice*>(&runtime.device())) {
     for (const auto& warning : replay->warnings())
       std::fprintf(stderr, "warning: %s\n", warning.c_str());

@@ -64,4 +64,12 @@ ConfiguredProcessor configured_processor(std::string_view json_text, std::string
   return result;
 }
 
+std::string ignored_input_warning(const TraceProcessor& processor) {
+  const auto* head = dynamic_cast<const DualSensorProcessor*>(&processor);
+  if (head == nullptr || head->plain_traces_ignored() == 0) return {};
+  return std::to_string(head->plain_traces_ignored()) +
+         " plain GPR traces ignored: a dual-sensor head sends swept GPR traces (frame type 5, "
+         "with their place on the lane; docs/link-frames.md)";
+}
+
 }  // namespace deminer::drivers

@@ -1,7 +1,6 @@
 #include "deminer/drivers/runtime/dual_sensor_processor.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <utility>
 

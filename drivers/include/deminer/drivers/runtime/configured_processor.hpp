@@ -42,4 +42,8 @@ struct ConfiguredProcessor {
 [[nodiscard]] ConfiguredProcessor configured_processor(dsp::GprPipeline::Config config,
                                                        std::size_t device_samples_per_trace);
 
+// What the processor had to ignore, as one warning line for the operator once the runtime has
+// stopped (plain GPR traces given to a dual-sensor head); empty when nothing was ignored.
+[[nodiscard]] std::string ignored_input_warning(const TraceProcessor& processor);
+
 }  // namespace deminer::drivers
