@@ -130,6 +130,9 @@ TEST(SurfacePermittivity, BadInputSaysWhatIsWrong) {
   const auto ground = ground_for(air, 4.5, 0.02);
   const auto config = config_for(0.02);
   expect_message([&] { (void)estimate_surface_permittivity(air, air, config); }, "no surface echo");
+  const std::vector<float> silent(air.size(), 0.0f);
+  expect_message([&] { (void)estimate_surface_permittivity(silent, ground, config); },
+                 "the air shot is all zeros");
   expect_message(
       [&] { (void)estimate_surface_permittivity(air, std::span(ground).first(100), config); },
       "same radar and length");

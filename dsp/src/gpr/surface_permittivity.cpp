@@ -5,6 +5,7 @@
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/hankel.hpp>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
@@ -170,7 +171,11 @@ SurfacePermittivity estimate_surface_permittivity(std::span<const float> air_sho
   for (const float a : air_shot) air_energy += static_cast<double>(a) * a;
   Eigen::Index peak = 0;
   echo.cwiseAbs().maxCoeff(&peak);
-  if (!(echo.squaredNorm() > 1e-12 * air_energy) || air_energy == 0.0) {
+  if (air_energy == 0.0) {
+    throw std::invalid_argument(std::string(block) +
+                                ": the air shot is all zeros (was the radar transmitting?)");
+  }
+  if (!(echo.squaredNorm() > 1e-12 * air_energy)) {
     throw std::invalid_argument(std::string(block) +
                                 ": the ground trace equals the air shot, so there is no surface "
                                 "echo to measure (was the antenna over the ground?)");
