@@ -145,6 +145,7 @@ TEST_F(Cli, AirShotMeasuresTheSoilForTheHyperbolaFits) {
   const auto cfar = nlohmann::json::parse(config.output)["detector"];
   EXPECT_NEAR(cfar["geometry"]["relative_permittivity"].get<double>(), 4.5, 0.045);
   EXPECT_GT(cfar["soil_permittivity_sigma"].get<double>(), 0.0);
+  EXPECT_NEAR(cfar["geometry"]["antenna_height_m"].get<double>(), 0.02, 0.0005);
   const auto wrong =
       run("replay " + scene("g_ts50_slice_sand") + common + scene("g_ts50_slice_sand"));
   EXPECT_NE(wrong.status, 0);

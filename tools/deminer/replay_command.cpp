@@ -173,6 +173,8 @@ void measure_soil(const ReplayOptions& options, const sim::formats::FileInfo& in
                options.surface_traces, soil.relative_permittivity, soil.permittivity_sigma,
                1e3 * soil.antenna_height_m, 1e3 * cfar->geometry.antenna_height_m,
                100.0 * soil.relative_residual);
+  // The echo's delay measured the height too: the detector's ray model takes it.
+  cfar->geometry.antenna_height_m = soil.antenna_height_m;
   cfar->geometry.relative_permittivity = soil.relative_permittivity;
   cfar->soil_permittivity_sigma = soil.permittivity_sigma;
 }
